@@ -1,0 +1,1 @@
+//! rbox-builtins: every applet and the shared helpers they use.

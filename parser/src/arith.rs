@@ -1,0 +1,1 @@
+//! `$((...))` arithmetic: parser, AST and evaluator.

@@ -1,0 +1,1 @@
+//! POSIX pattern matching over bytes with a quoted bit per byte.

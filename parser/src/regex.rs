@@ -1,0 +1,1 @@
+//! POSIX basic and extended regular expressions.

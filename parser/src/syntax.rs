@@ -1,0 +1,1 @@
+//! The POSIX shell command language: lexer, grammar, AST and pretty-printer.

@@ -1,0 +1,1 @@
+//! rbox-shell: the interpreter, interactive front end and multi-call dispatch.
