@@ -1,0 +1,4 @@
+//! Files, directories and path names.
+
+pub mod basename;
+pub mod dirname;

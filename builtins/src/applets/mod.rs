@@ -1,0 +1,5 @@
+//! The applets, one file each, grouped by area.
+
+pub mod fs;
+pub mod sys;
+pub mod text;

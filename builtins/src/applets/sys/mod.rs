@@ -1,0 +1,4 @@
+//! Processes, identity and the system.
+
+pub mod r#false;
+pub mod r#true;

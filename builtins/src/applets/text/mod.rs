@@ -1,0 +1,4 @@
+//! Text output and text processing.
+
+pub mod cat;
+pub mod echo;

@@ -1,1 +1,0 @@
-//! `$((...))` arithmetic: parser, AST and evaluator.
