@@ -1,1 +1,0 @@
-//! POSIX basic and extended regular expressions.
