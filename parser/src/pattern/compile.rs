@@ -57,11 +57,18 @@ pub(super) fn compile(bytes: &[u8], quoted: &[bool], casefold: bool) -> Vec<Tok>
             Tok::Any
         } else if e.is(b'[') {
             match bracket(&els, i, casefold) {
-                Some((set, next)) => {
+                Bracket::Set(set, next) => {
                     i = next;
                     Tok::Set(set)
                 }
-                None => Tok::Lit(b'['),
+                Bracket::Unterminated => Tok::Lit(b'['),
+                Bracket::Invalid => {
+                    // glibc answers "no match" for such a pattern whatever the string; an
+                    // empty set, which no byte satisfies, does the same.
+                    toks.clear();
+                    toks.push(Tok::Set(ByteSet::default()));
+                    return toks;
+                }
             }
         } else if casefold && e.b.is_ascii_alphabetic() {
             let mut set = ByteSet::default();
@@ -76,67 +83,89 @@ pub(super) fn compile(bytes: &[u8], quoted: &[bool], casefold: bool) -> Vec<Tok>
     toks
 }
 
-/// One bracket-expression term's start: a byte, or a class/equivalence/collating element.
-enum Term {
-    /// A single byte (possibly a range start).
-    Byte(u8),
-    /// A `[:class:]`, already added to the set.
-    Class,
-    /// An unknown class name or an unusable `[=..=]`/`[.xy.]`: the bracket matches nothing.
+/// The outcome of parsing a bracket expression.
+enum Bracket {
+    /// A valid expression: its byte set and the index after the closing `]`.
+    Set(ByteSet, usize),
+    /// No closing `]`: the `[` is an ordinary byte.
+    Unterminated,
+    /// An expression glibc rejects (unknown class, `[=ab=]`, `[.` not closed as `[.c.]`):
+    /// the whole pattern matches nothing.
     Invalid,
 }
 
-/// Parses a bracket expression whose `[` precedes `els[start]`. Returns the byte set and the
-/// index after the closing `]`, or `None` when there is no closing `]` (then the `[` is an
-/// ordinary byte).
-fn bracket(els: &[El], start: usize, casefold: bool) -> Option<(ByteSet, usize)> {
+/// One bracket-expression term.
+enum Term {
+    /// A single byte, which may start a range.
+    Byte(u8),
+    /// A `[:class:]` or `[=c=]`, already added to the set; it cannot start a range.
+    Member,
+}
+
+/// Parses a bracket expression whose `[` precedes `els[start]`.
+fn bracket(els: &[El], start: usize, casefold: bool) -> Bracket {
     let mut i = start;
     let negate = els.get(i).is_some_and(|e| e.is(b'!') || e.is(b'^'));
     if negate {
         i += 1;
     }
     let mut set = ByteSet::default();
-    let mut invalid = false;
+    let mut classes = ByteSet::default();
     let mut first = true;
+    // An unknown class or a bad `[=..=]` spoils the expression only if it is terminated.
+    let mut spoiled = false;
     loop {
-        let e = *els.get(i)?;
+        let Some(&e) = els.get(i) else {
+            return Bracket::Unterminated;
+        };
         if e.is(b']') && !first {
             i += 1;
             break;
         }
         first = false;
-        let (first_term, next) = term(els, i, &mut set);
+        let (t, next) = match term(els, i, &mut set, &mut classes, false) {
+            Ok(t) => t,
+            Err(Bad::Collating) => return Bracket::Invalid,
+            Err(Bad::Class(next)) => {
+                spoiled = true;
+                (Term::Member, next)
+            }
+        };
         i = next;
-        let lo = match first_term {
+        let dash = els.get(i).is_some_and(|e| e.is(b'-'));
+        let lo = match t {
             Term::Byte(b) => b,
-            Term::Class => continue,
-            Term::Invalid => {
-                invalid = true;
+            Term::Member => {
+                // `[[:alpha:]-z]`: the `-` after a class is an ordinary byte.
+                if dash && els.get(i + 1).is_some_and(|e| !e.is(b']')) {
+                    set.insert(b'-');
+                    i += 1;
+                }
                 continue;
             }
         };
         // A range needs a live `-` that is not the last thing before the closing `]`.
-        let dash = els.get(i).is_some_and(|e| e.is(b'-'));
-        let end = els.get(i + 1);
-        if dash && end.is_some_and(|e| !e.is(b']')) {
-            let mut scratch = ByteSet::default();
-            let (hi, next) = term(els, i + 1, &mut scratch);
-            i = next;
-            match hi {
-                Term::Byte(hi) => {
-                    for b in lo..=hi {
-                        set.insert(b);
-                    }
-                }
-                // `[a-[:digit:]]`: glibc rejects such a range; so do we.
-                Term::Class | Term::Invalid => invalid = true,
-            }
-        } else {
+        if !dash || els.get(i + 1).is_some_and(|e| e.is(b']')) {
             set.insert(lo);
+            continue;
+        }
+        if i + 1 >= els.len() {
+            // `[a-` at the end of the pattern: unterminated, so the `[` is literal (glibc
+            // rejects some of these patterns outright).
+            return Bracket::Unterminated;
+        }
+        match term(els, i + 1, &mut set, &mut classes, true) {
+            Ok((Term::Byte(hi), next)) => {
+                i = next;
+                for b in lo..=hi {
+                    set.insert(b);
+                }
+            }
+            _ => return Bracket::Invalid,
         }
     }
-    if invalid {
-        return Some((ByteSet::default(), i));
+    if spoiled {
+        return Bracket::Invalid;
     }
     if casefold {
         for b in b'A'..=b'Z' {
@@ -147,54 +176,80 @@ fn bracket(els: &[El], start: usize, casefold: bool) -> Option<(ByteSet, usize)>
             }
         }
     }
-    if negate {
-        for w in &mut set.0 {
+    for (w, c) in set.0.iter_mut().zip(classes.0) {
+        *w |= c;
+        if negate {
             *w = !*w;
         }
     }
-    Some((set, i))
+    Bracket::Set(set, i)
 }
 
-/// Parses one bracket term at `els[i]`: a `[:class:]` (added to `set`), a `[=x=]` or `[.x.]`
-/// (the byte x), or a plain byte. Returns the term and the index after it.
-fn term(els: &[El], i: usize, set: &mut ByteSet) -> (Term, usize) {
-    let Some(&e) = els.get(i) else {
-        return (Term::Invalid, i);
-    };
+/// Whether `els[k]` is the live `delim` and `els[k + 1]` the live `]` closing an element.
+fn closes(els: &[El], k: usize, delim: u8) -> bool {
+    els.get(k).is_some_and(|e| e.is(delim)) && els.get(k + 1).is_some_and(|e| e.is(b']'))
+}
+
+/// Why a bracket term is invalid.
+enum Bad {
+    /// A `[.` not closed as `[.c.]`: glibc rejects the whole pattern.
+    Collating,
+    /// An unknown `[:name:]` or a `[=..=]` that is not one byte; the index after it.
+    Class(usize),
+}
+
+/// Parses one bracket term at `els[i]`: a `[:class:]` (added to `classes`, which casefold
+/// leaves alone, as glibc does) or `[=c=]` (added to `set`), a
+/// `[.c.]` or a plain byte. As a range end (`range_end`) only `[.c.]` is special, as in
+/// glibc. Returns the term and the index after it. `i` must be in bounds.
+fn term(
+    els: &[El],
+    i: usize,
+    set: &mut ByteSet,
+    classes: &mut ByteSet,
+    range_end: bool,
+) -> Result<(Term, usize), Bad> {
+    let e = *els.get(i).ok_or(Bad::Collating)?;
     let delim = els
         .get(i + 1)
-        .filter(|d| e.is(b'[') && (d.is(b':') || d.is(b'=') || d.is(b'.')))
+        .filter(|d| e.is(b'[') && (d.is(b'.') || (!range_end && (d.is(b':') || d.is(b'=')))))
         .map(|d| d.b);
     let Some(delim) = delim else {
-        return (Term::Byte(e.b), i + 1);
+        return Ok((Term::Byte(e.b), i + 1));
     };
-    // The name runs to the first live `delim` followed by a live `]`; the name has at least
-    // one byte, so `[.].]` names `]`.
     let name_start = i + 2;
-    let close = (name_start + 1..els.len())
-        .find(|&k| els[k].is(delim) && els.get(k + 1).is_some_and(|e| e.is(b']')));
+    if delim == b'.' {
+        // The C locale has single-byte collating elements only: exactly `[.c.]`.
+        let c = els.get(name_start).ok_or(Bad::Collating)?;
+        if closes(els, name_start + 1, b'.') {
+            return Ok((Term::Byte(c.b), name_start + 3));
+        }
+        return Err(Bad::Collating);
+    }
+    // `[:` and `[=` run to the first live `:]` / `=]`; without one, or with a quoted or
+    // escaped byte before it, the `[` is a plain byte.
+    let close = (name_start..els.len())
+        .take_while(|&k| !els[k].lit)
+        .find(|&k| closes(els, k, delim));
     let Some(close) = close else {
-        return (Term::Byte(b'['), i + 1);
+        return Ok((Term::Byte(b'['), i + 1));
     };
     let name: Vec<u8> = els[name_start..close].iter().map(|e| e.b).collect();
     let next = close + 2;
     if delim == b':' {
-        match class(&name) {
-            Some(f) => {
-                for b in 0..=255u8 {
-                    if f(b) {
-                        set.insert(b);
-                    }
-                }
-                (Term::Class, next)
+        let f = class(&name).ok_or(Bad::Class(next))?;
+        for b in 0..=255u8 {
+            if f(b) {
+                classes.insert(b);
             }
-            None => (Term::Invalid, next),
         }
-    } else if let [b] = name[..] {
-        (Term::Byte(b), next)
     } else {
-        (Term::Invalid, next)
+        let [b] = name[..] else {
+            return Err(Bad::Class(next));
+        };
+        set.insert(b);
     }
+    Ok((Term::Member, next))
 }
 
 /// The C-locale character class with this name.
