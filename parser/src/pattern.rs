@@ -19,6 +19,13 @@
 //! Quoting: a byte whose quoted bit is set is always literal. An *unquoted* backslash escapes
 //! the byte after it (XCU 2.13.1), as in `x='\*'; case $y in $x)`; a trailing unquoted
 //! backslash stands for itself, as in dash.
+//!
+//! Where we differ from glibc `fnmatch` on purpose: a trailing backslash is literal (glibc
+//! never matches); `*\/` matches `a/` in pathname mode (glibc's star loop misses escaped
+//! slashes); an unterminated bracket is always a literal `[` (glibc rejects some, such as
+//! `[a-`); a malformed `[.x.]` makes the pattern match nothing even where glibc would match
+//! before reaching it. From dash: `^` negates a bracket as `!` does (bash, busybox, glibc),
+//! and `[.x.]`/`[=x=]` are understood (dash takes them as plain bytes).
 
 mod compile;
 mod engine;
