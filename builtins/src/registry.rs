@@ -1,18 +1,63 @@
-//! The applet table: one explicit list, sorted by name, looked up by binary search.
-//! A unit test keeps it sorted, unique and complete (every applet file registered).
+//! The applet table: every group's explicit list, merged and sorted by name at compile
+//! time, looked up by binary search. Unit tests keep it sorted, unique and complete
+//! (every applet file registered).
 
 use crate::applet::Applet;
-use crate::applets::{fs, sys, text};
+use crate::applets::GROUPS;
 
-/// Every working applet, sorted by name. `rbox --list` prints exactly these.
-pub static APPLETS: &[&Applet] = &[
-    &fs::basename::APPLET,
-    &text::cat::APPLET,
-    &fs::dirname::APPLET,
-    &text::echo::APPLET,
-    &sys::r#false::APPLET,
-    &sys::r#true::APPLET,
-];
+/// How many applets there are, over all groups.
+const COUNT: usize = {
+    let mut n = 0;
+    let mut g = 0;
+    while g < GROUPS.len() {
+        n += GROUPS[g].len();
+        g += 1;
+    }
+    n
+};
+
+/// Every working applet, sorted by name. `rbox --list` prints exactly these. Each group
+/// lists its own applets (`applets/GROUP/mod.rs`); this table merges and sorts them at
+/// compile time, so adding an applet touches only its group.
+pub static APPLETS: &[&Applet] = &SORTED;
+
+static SORTED: [&Applet; COUNT] = sorted();
+
+const fn sorted() -> [&'static Applet; COUNT] {
+    let mut out: [&Applet; COUNT] = [&crate::applets::sys::r#true::APPLET; COUNT];
+    let mut n = 0;
+    let mut g = 0;
+    while g < GROUPS.len() {
+        let mut i = 0;
+        while i < GROUPS[g].len() {
+            // Insertion sort: shift larger names right, then place this one.
+            let item = GROUPS[g][i];
+            let mut j = n;
+            while j > 0 && name_less(item.name, out[j - 1].name) {
+                out[j] = out[j - 1];
+                j -= 1;
+            }
+            out[j] = item;
+            n += 1;
+            i += 1;
+        }
+        g += 1;
+    }
+    out
+}
+
+/// Byte-wise `a < b`, usable in const context.
+const fn name_less(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let mut i = 0;
+    while i < a.len() && i < b.len() {
+        if a[i] != b[i] {
+            return a[i] < b[i];
+        }
+        i += 1;
+    }
+    a.len() < b.len()
+}
 
 /// The applet called `name`, if there is one.
 pub fn find(name: &[u8]) -> Option<&'static Applet> {
@@ -26,6 +71,12 @@ pub fn find(name: &[u8]) -> Option<&'static Applet> {
 mod tests {
     use super::*;
     use std::path::Path;
+
+    #[test]
+    fn table_holds_every_group_entry() {
+        let total: usize = GROUPS.iter().map(|g| g.len()).sum();
+        assert_eq!(APPLETS.len(), total);
+    }
 
     #[test]
     fn table_is_sorted_and_unique() {

@@ -1,5 +1,11 @@
-//! The applets, one file each, grouped by area.
+//! The applets, one file each, grouped by area. Each group's `mod.rs` lists its applets
+//! in `APPLETS`; the registry merges the groups named here.
+
+use crate::applet::Applet;
 
 pub mod fs;
 pub mod sys;
 pub mod text;
+
+/// Every group's applet list, for the registry.
+pub const GROUPS: &[&[&Applet]] = &[fs::APPLETS, sys::APPLETS, text::APPLETS];

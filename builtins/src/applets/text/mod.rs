@@ -1,4 +1,9 @@
 //! Text output and text processing.
 
+use crate::applet::Applet;
+
 pub mod cat;
 pub mod echo;
+
+/// This group's applets, in any order (the registry sorts them).
+pub const APPLETS: &[&Applet] = &[&cat::APPLET, &echo::APPLET];
