@@ -1,8 +1,7 @@
 //! Tokens of arithmetic text, recognised with nom; constants are converted here.
 
-use nom::branch::alt;
 use nom::bytes::complete::{tag, take_while, take_while_m_n};
-use nom::combinator::{opt, recognize, value};
+use nom::combinator::{opt, recognize};
 use nom::{IResult, Parser};
 
 use super::{ArithError, BinOp};
@@ -64,7 +63,7 @@ pub(super) fn tokenize(src: &[u8]) -> Result<Vec<Token>, ArithError> {
         } else if is_name_start(first) {
             let (next, text) = name_text(rest);
             (next, Tok::Name(pos + text.len()))
-        } else if let Ok((next, op)) = operator(rest) {
+        } else if let Some((next, op)) = operator(rest) {
             (next, Tok::Op(op))
         } else {
             let what = if first == b'.' {
@@ -119,55 +118,56 @@ fn number_text(i: &[u8]) -> (&[u8], &[u8]) {
     r.unwrap_or((i, &[]))
 }
 
-/// Longest-match operator.
-fn operator(i: &[u8]) -> Res<'_, Op> {
+/// Longest-match operator, dispatched on its first bytes (a table of nom `tag`s tried
+/// in turn was ten times slower in debug builds).
+fn operator(i: &[u8]) -> Option<(&[u8], Op)> {
     use BinOp::*;
-    let three = alt((
-        value(Op::Assign(Some(Shl)), tag("<<=")),
-        value(Op::Assign(Some(Shr)), tag(">>=")),
-    ));
-    let two = alt((
-        value(Op::Bin(Pow), tag("**")),
-        value(Op::Bin(Shl), tag("<<")),
-        value(Op::Bin(Shr), tag(">>")),
-        value(Op::Bin(Le), tag("<=")),
-        value(Op::Bin(Ge), tag(">=")),
-        value(Op::Bin(Eq), tag("==")),
-        value(Op::Bin(Ne), tag("!=")),
-        value(Op::Bin(And), tag("&&")),
-        value(Op::Bin(Or), tag("||")),
-        value(Op::Inc, tag("++")),
-        value(Op::Dec, tag("--")),
-        value(Op::Assign(Some(Mul)), tag("*=")),
-        value(Op::Assign(Some(Div)), tag("/=")),
-        value(Op::Assign(Some(Rem)), tag("%=")),
-        value(Op::Assign(Some(Add)), tag("+=")),
-        value(Op::Assign(Some(Sub)), tag("-=")),
-        value(Op::Assign(Some(BitAnd)), tag("&=")),
-        value(Op::Assign(Some(BitXor)), tag("^=")),
-        value(Op::Assign(Some(BitOr)), tag("|=")),
-    ));
-    let one = alt((
-        value(Op::Bin(Mul), tag("*")),
-        value(Op::Bin(Div), tag("/")),
-        value(Op::Bin(Rem), tag("%")),
-        value(Op::Plus, tag("+")),
-        value(Op::Minus, tag("-")),
-        value(Op::Bin(Lt), tag("<")),
-        value(Op::Bin(Gt), tag(">")),
-        value(Op::Bin(BitAnd), tag("&")),
-        value(Op::Bin(BitXor), tag("^")),
-        value(Op::Bin(BitOr), tag("|")),
-        value(Op::Not, tag("!")),
-        value(Op::Tilde, tag("~")),
-        value(Op::Quest, tag("?")),
-        value(Op::Colon, tag(":")),
-        value(Op::Assign(None), tag("=")),
-        value(Op::Comma, tag(",")),
-        value(Op::LParen, tag("(")),
-        value(Op::RParen, tag(")")),
-    ));
-    alt((three, two, one)).parse(i)
+    let at = |n: usize| i.get(n).copied().unwrap_or(0);
+    let (len, op) = match (at(0), at(1), at(2)) {
+        (b'<', b'<', b'=') => (3, Op::Assign(Some(Shl))),
+        (b'>', b'>', b'=') => (3, Op::Assign(Some(Shr))),
+        (b'*', b'*', _) => (2, Op::Bin(Pow)),
+        (b'<', b'<', _) => (2, Op::Bin(Shl)),
+        (b'>', b'>', _) => (2, Op::Bin(Shr)),
+        (b'<', b'=', _) => (2, Op::Bin(Le)),
+        (b'>', b'=', _) => (2, Op::Bin(Ge)),
+        (b'=', b'=', _) => (2, Op::Bin(Eq)),
+        (b'!', b'=', _) => (2, Op::Bin(Ne)),
+        (b'&', b'&', _) => (2, Op::Bin(And)),
+        (b'|', b'|', _) => (2, Op::Bin(Or)),
+        (b'+', b'+', _) => (2, Op::Inc),
+        (b'-', b'-', _) => (2, Op::Dec),
+        (c, b'=', _) if b"*/%+-&^|".contains(&c) => (2, Op::Assign(Some(bin_op(c)?))),
+        (b'+', ..) => (1, Op::Plus),
+        (b'-', ..) => (1, Op::Minus),
+        (b'<', ..) => (1, Op::Bin(Lt)),
+        (b'>', ..) => (1, Op::Bin(Gt)),
+        (b'!', ..) => (1, Op::Not),
+        (b'~', ..) => (1, Op::Tilde),
+        (b'?', ..) => (1, Op::Quest),
+        (b':', ..) => (1, Op::Colon),
+        (b'=', ..) => (1, Op::Assign(None)),
+        (b',', ..) => (1, Op::Comma),
+        (b'(', ..) => (1, Op::LParen),
+        (b')', ..) => (1, Op::RParen),
+        (c, ..) => (1, Op::Bin(bin_op(c)?)),
+    };
+    Some((i.get(len..)?, op))
+}
+
+/// The binary operators written as one byte that can also precede `=`.
+fn bin_op(c: u8) -> Option<BinOp> {
+    Some(match c {
+        b'*' => BinOp::Mul,
+        b'/' => BinOp::Div,
+        b'%' => BinOp::Rem,
+        b'+' => BinOp::Add,
+        b'-' => BinOp::Sub,
+        b'&' => BinOp::BitAnd,
+        b'^' => BinOp::BitXor,
+        b'|' => BinOp::BitOr,
+        _ => return None,
+    })
 }
 
 /// Converts a constant: decimal, octal (leading `0`), hex (`0x`), or `base#digits`.
