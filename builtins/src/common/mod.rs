@@ -2,4 +2,6 @@
 //! option helpers, modes, the passwd/group readers, the tree walker, the resolver.
 
 pub mod fdio;
+pub mod num;
+pub mod passwd;
 pub mod path;
