@@ -94,7 +94,7 @@ pub fn parse_duration(s: &[u8]) -> Option<Duration> {
     }
     let secs: f64 = num.parse().ok()?;
     let total = secs * mult;
-    if !total.is_finite() || total < 0.0 || total > 1e15 {
+    if !total.is_finite() || !(0.0..=1e15).contains(&total) {
         return None;
     }
     Some(Duration::from_secs_f64(total))
