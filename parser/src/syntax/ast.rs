@@ -312,7 +312,8 @@ pub enum Param {
 }
 
 /// The operation of a parameter expansion. `colon` marks the `:` variants (also test
-/// for an empty value, not just unset).
+/// for an empty value, not just unset). Pattern operands (`#` `%` `/`) are parsed as in
+/// unquoted text even inside double quotes: their unquoted literals are live patterns.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ParamOp {
     /// `$x`, `${x}`.

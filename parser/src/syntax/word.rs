@@ -554,7 +554,9 @@ impl P<'_, '_> {
         };
         let used = rest.len() - left.len();
         self.st.inp.skip(used);
-        let operand = |end| Mode::Operand { end, dq };
+        // Pattern operands treat quotes as in unquoted text even inside double quotes
+        // (dash and bash agree: "${x#'a'}" removes a literal a).
+        let operand = |end| Mode::Operand { end, dq: false };
         let op = match tag {
             OpTag::Default(colon) => ParamOp::Default {
                 colon,
