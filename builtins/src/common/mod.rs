@@ -2,6 +2,7 @@
 //! option helpers, modes, the passwd/group readers, the tree walker, the resolver.
 
 pub mod fdio;
+pub mod lines;
 pub mod num;
 pub mod passwd;
 pub mod path;
