@@ -3,6 +3,7 @@
 
 pub mod fdio;
 pub mod lines;
+pub mod mode;
 pub mod num;
 pub mod passwd;
 pub mod path;
