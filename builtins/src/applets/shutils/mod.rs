@@ -1,0 +1,9 @@
+//! The shell's companions: text output and tests (`printf`, `test`, `[`, `expr`, `seq`,
+//! `yes`, `sleep`). `printf`, `test` and `[` are also what the shell runs as builtins.
+
+use crate::applet::Applet;
+
+pub mod test;
+
+/// This group's applets, in any order (the registry sorts them).
+pub const APPLETS: &[&Applet] = &[&test::APPLET, &test::BRACKET];
