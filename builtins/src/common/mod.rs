@@ -7,3 +7,5 @@ pub mod mode;
 pub mod num;
 pub mod passwd;
 pub mod path;
+pub mod walk;
+pub mod time;
