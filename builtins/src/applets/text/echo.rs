@@ -1,5 +1,6 @@
 //! `echo`: write arguments, as bash's builtin and BusyBox do (escapes only with `-e`).
 
+use crate::common::escape::{self, Dialect, Flow};
 use crate::prelude::*;
 
 /// The `echo` applet.
@@ -39,7 +40,7 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
             out.push(b' ');
         }
         if escapes {
-            if expand_escapes(arg, &mut out) == Flow::Stop {
+            if escape::expand(arg, Dialect::Echo, &mut out) == Flow::Stop {
                 newline = false;
                 break;
             }
@@ -52,83 +53,6 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
     }
     ctx.stdout.write_all(&out)?;
     Ok(())
-}
-
-/// Whether output goes on after an escaped argument (`\c` stops it).
-#[derive(PartialEq, Eq)]
-enum Flow {
-    Go,
-    Stop,
-}
-
-/// Appends `arg` to `out` with echo's backslash escapes interpreted.
-fn expand_escapes(arg: &[u8], out: &mut Vec<u8>) -> Flow {
-    let mut i = 0;
-    while let Some(&c) = arg.get(i) {
-        i += 1;
-        if c != b'\\' {
-            out.push(c);
-            continue;
-        }
-        let Some(&e) = arg.get(i) else {
-            out.push(b'\\');
-            break;
-        };
-        i += 1;
-        match e {
-            b'a' => out.push(0x07),
-            b'b' => out.push(0x08),
-            b'c' => return Flow::Stop,
-            b'e' | b'E' => out.push(0x1b),
-            b'f' => out.push(0x0c),
-            b'n' => out.push(b'\n'),
-            b'r' => out.push(b'\r'),
-            b't' => out.push(b'\t'),
-            b'v' => out.push(0x0b),
-            b'\\' => out.push(b'\\'),
-            b'0' => {
-                let (v, n) = digits(arg.get(i..).unwrap_or_default(), 8, 3);
-                out.push(v as u8);
-                i += n;
-            }
-            b'x' => match digits(arg.get(i..).unwrap_or_default(), 16, 2) {
-                (_, 0) => out.extend_from_slice(b"\\x"),
-                (v, n) => {
-                    out.push(v as u8);
-                    i += n;
-                }
-            },
-            b'u' | b'U' => {
-                let max = if e == b'u' { 4 } else { 8 };
-                match digits(arg.get(i..).unwrap_or_default(), 16, max) {
-                    (_, 0) => out.extend_from_slice(&[b'\\', e]),
-                    (v, n) => {
-                        let ch = char::from_u32(v).unwrap_or(char::REPLACEMENT_CHARACTER);
-                        out.extend_from_slice(ch.encode_utf8(&mut [0; 4]).as_bytes());
-                        i += n;
-                    }
-                }
-            }
-            other => out.extend_from_slice(&[b'\\', other]),
-        }
-    }
-    Flow::Go
-}
-
-/// Reads up to `max` digits of `radix` from the front of `s`: (value, digits used).
-fn digits(s: &[u8], radix: u32, max: usize) -> (u32, usize) {
-    let mut v = 0u32;
-    let mut n = 0;
-    for &b in s.iter().take(max) {
-        match (b as char).to_digit(radix) {
-            Some(d) => {
-                v = v * radix + d;
-                n += 1;
-            }
-            None => break,
-        }
-    }
-    (v, n)
 }
 
 #[cfg(test)]
