@@ -211,10 +211,21 @@ fn parse_symbolic(spec: &[u8]) -> Option<ModeChange> {
     })
 }
 
-/// The process umask. Reading it means setting it and putting it back at once; the
-/// process is single-threaded, so nothing can observe the moment in between.
+/// The process umask, from /proc/self/status where it is shown; else by setting it and
+/// putting it back at once (the process is single-threaded: nothing sees the moment).
 pub fn current_umask() -> u32 {
     use nix::sys::stat::{Mode, umask};
+    // Linux shows it in /proc without touching it.
+    if let Ok(status) = std::fs::read("/proc/self/status")
+        && let Some(line) = status
+            .split(|&b| b == b'\n')
+            .find(|l| l.starts_with(b"Umask:"))
+        && let Some(v) = std::str::from_utf8(&line[6..])
+            .ok()
+            .and_then(|v| u32::from_str_radix(v.trim(), 8).ok())
+    {
+        return v & 0o777;
+    }
     let old = umask(Mode::from_bits_truncate(0o022));
     umask(old);
     old.bits() & 0o777

@@ -1,0 +1,113 @@
+//! Helpers the file applets share: byte paths, GNU-style quoting and messages, prompts.
+
+use std::ffi::OsStr;
+use std::io::{self, BufRead, Write};
+use std::os::unix::ffi::OsStrExt;
+use std::path::Path;
+
+use crate::ctx::Ctx;
+use crate::error::strerror;
+
+/// A byte string as a path.
+pub fn path(name: &[u8]) -> &Path {
+    Path::new(OsStr::from_bytes(name))
+}
+
+/// `'name'` as GNU quotes file names in messages (`"it's"` when it holds a `'`).
+pub fn quote(name: &[u8]) -> Vec<u8> {
+    let q = if name.contains(&b'\'') && !name.contains(&b'"') {
+        b'"'
+    } else {
+        b'\''
+    };
+    let mut out = Vec::with_capacity(name.len() + 2);
+    out.push(q);
+    out.extend_from_slice(name);
+    out.push(q);
+    out
+}
+
+/// `WHAT 'name': reason`, the shape of most file-applet messages
+/// (`cannot remove 'x': No such file or directory`).
+pub fn msg(what: &str, name: &[u8], err: &io::Error) -> Vec<u8> {
+    let mut m = Vec::with_capacity(what.len() + name.len() + 40);
+    m.extend_from_slice(what.as_bytes());
+    if !what.is_empty() {
+        m.push(b' ');
+    }
+    m.extend_from_slice(&quote(name));
+    m.extend_from_slice(b": ");
+    m.extend_from_slice(strerror(err).as_bytes());
+    m
+}
+
+/// `text` with every `{}` replaced by the quoted names in turn (`'a' -> 'b'`).
+pub fn fill(text: &str, names: &[&[u8]]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut parts = text.split("{}");
+    let mut names = names.iter();
+    if let Some(first) = parts.next() {
+        out.extend_from_slice(first.as_bytes());
+    }
+    for part in parts {
+        if let Some(n) = names.next() {
+            out.extend_from_slice(&quote(n));
+        }
+        out.extend_from_slice(part.as_bytes());
+    }
+    out
+}
+
+/// Asks `NAME: question` on stderr and reads one answer line from stdin: yes when it
+/// starts with `y` or `Y`.
+pub fn ask(ctx: &mut Ctx<'_>, question: &[u8]) -> bool {
+    let mut q = Vec::with_capacity(question.len() + 16);
+    q.extend_from_slice(ctx.name().as_bytes());
+    q.extend_from_slice(b": ");
+    q.extend_from_slice(question);
+    q.push(b' ');
+    let _ = ctx.stderr.write_all(&q);
+    let _ = ctx.stderr.flush();
+    let mut line = Vec::new();
+    if ctx.stdin.read_until(b'\n', &mut line).is_err() {
+        return false;
+    }
+    matches!(line.first(), Some(b'y' | b'Y'))
+}
+
+/// What a file is, as rm -i and cp's messages name it.
+pub fn describe(st: &nix::sys::stat::FileStat) -> &'static str {
+    match st.st_mode & libc::S_IFMT {
+        libc::S_IFDIR => "directory",
+        libc::S_IFLNK => "symbolic link",
+        libc::S_IFREG if st.st_size == 0 => "regular empty file",
+        libc::S_IFREG => "regular file",
+        libc::S_IFIFO => "fifo",
+        libc::S_IFSOCK => "socket",
+        libc::S_IFCHR => "character special file",
+        libc::S_IFBLK => "block special file",
+        _ => "file",
+    }
+}
+
+/// An errno as an `io::Error`.
+pub fn errno(e: nix::errno::Errno) -> io::Error {
+    io::Error::from(e)
+}
+
+/// Parses a mode operand, or the GNU message `invalid mode: 'SPEC'`.
+pub fn parse_mode(spec: &[u8]) -> Result<crate::common::mode::ModeChange, crate::error::Error> {
+    crate::common::mode::ModeChange::parse(spec).ok_or_else(|| {
+        crate::error::Error::msg(format!("invalid mode: '{}'", String::from_utf8_lossy(spec)))
+    })
+}
+
+/// Joins `dir` and `name` with one `/`.
+pub fn join(dir: &[u8], name: &[u8]) -> Vec<u8> {
+    let mut p = dir.to_vec();
+    if !p.is_empty() && !p.ends_with(b"/") {
+        p.push(b'/');
+    }
+    p.extend_from_slice(name);
+    p
+}
