@@ -4,7 +4,7 @@ use super::AliasHook;
 use super::ast::{HereDocBody, Word};
 use super::error::{ErrorKind, ParseError, show_bytes};
 use super::input::Input;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// Nesting limit (lists, words, substitutions, test expressions). Each level costs a few
 /// kilobytes of stack in a debug build (measured: 300 overflows a 2 MiB thread, 200 does not),
@@ -135,7 +135,7 @@ pub(super) struct State<'a> {
     pub inp: Input<'a>,
     pub peeked: Option<Token>,
     pub pending: Vec<PendingHereDoc>,
-    pub bodies: Vec<(u32, HereDocBody)>,
+    pub bodies: HashMap<u32, HereDocBody>,
     pub next_id: u32,
     pub arith_failed: HashSet<usize>,
     pub depth: u32,
@@ -148,7 +148,7 @@ impl<'a> State<'a> {
             inp: Input::new(src, line),
             peeked: None,
             pending: Vec::new(),
-            bodies: Vec::new(),
+            bodies: HashMap::new(),
             next_id: 0,
             arith_failed: HashSet::new(),
             depth: 0,

@@ -8,6 +8,9 @@ use super::ast::{
 use super::core::{P, R, State};
 use super::error::{ErrorKind, show_bytes};
 
+/// Bodies read so far, by here-document id.
+type Bodies = std::collections::HashMap<u32, HereDocBody>;
+
 impl P<'_, '_> {
     /// Read the bodies of all pending here-documents (a newline was just consumed).
     pub(super) fn read_heredocs(&mut self) -> R<()> {
@@ -55,7 +58,7 @@ impl P<'_, '_> {
             } else {
                 HereDocBody::Parsed(self.heredoc_word(&body, first_line)?)
             };
-            self.st.bodies.push((h.id, parsed));
+            self.st.bodies.insert(h.id, parsed);
         }
         Ok(())
     }
@@ -96,7 +99,7 @@ fn odd_trailing_backslashes(line: &[u8]) -> bool {
 }
 
 /// Replace every `HereDocBody::Pending(id)` in `list` with its body from `bodies`.
-pub(super) fn fill_list(list: &mut List, bodies: &mut Vec<(u32, HereDocBody)>) {
+pub(super) fn fill_list(list: &mut List, bodies: &mut Bodies) {
     for item in &mut list.items {
         fill_pipeline(&mut item.and_or.first.commands, bodies);
         for (_, p) in &mut item.and_or.rest {
@@ -105,7 +108,7 @@ pub(super) fn fill_list(list: &mut List, bodies: &mut Vec<(u32, HereDocBody)>) {
     }
 }
 
-fn fill_pipeline(cmds: &mut [Command], bodies: &mut Vec<(u32, HereDocBody)>) {
+fn fill_pipeline(cmds: &mut [Command], bodies: &mut Bodies) {
     for c in cmds {
         match c {
             Command::Simple(s) => {
@@ -123,7 +126,7 @@ fn fill_pipeline(cmds: &mut [Command], bodies: &mut Vec<(u32, HereDocBody)>) {
     }
 }
 
-fn fill_compound(cc: &mut super::ast::CompoundCommand, bodies: &mut Vec<(u32, HereDocBody)>) {
+fn fill_compound(cc: &mut super::ast::CompoundCommand, bodies: &mut Bodies) {
     match &mut cc.kind {
         CompoundKind::Brace(l) | CompoundKind::Subshell(l) => fill_list(l, bodies),
         CompoundKind::If {
@@ -162,7 +165,7 @@ fn fill_compound(cc: &mut super::ast::CompoundCommand, bodies: &mut Vec<(u32, He
     fill_redirects(&mut cc.redirects, bodies);
 }
 
-fn fill_test(e: &mut TestExpr, bodies: &mut Vec<(u32, HereDocBody)>) {
+fn fill_test(e: &mut TestExpr, bodies: &mut Bodies) {
     match e {
         TestExpr::Word(w) | TestExpr::Unary(_, w) => fill_word(w, bodies),
         TestExpr::Binary(_, a, b) => {
@@ -177,15 +180,15 @@ fn fill_test(e: &mut TestExpr, bodies: &mut Vec<(u32, HereDocBody)>) {
     }
 }
 
-fn fill_redirects(rs: &mut [Redirect], bodies: &mut Vec<(u32, HereDocBody)>) {
+fn fill_redirects(rs: &mut [Redirect], bodies: &mut Bodies) {
     for r in rs {
         match &mut r.target {
             RedirTarget::Word(w) => fill_word(w, bodies),
             RedirTarget::HereDoc(h) => {
                 if let HereDocBody::Pending(id) = h.body
-                    && let Some(i) = bodies.iter().position(|(k, _)| *k == id)
+                    && let Some(b) = bodies.remove(&id)
                 {
-                    h.body = bodies.swap_remove(i).1;
+                    h.body = b;
                 }
                 if let HereDocBody::Parsed(w) = &mut h.body {
                     fill_word(w, bodies);
@@ -195,11 +198,11 @@ fn fill_redirects(rs: &mut [Redirect], bodies: &mut Vec<(u32, HereDocBody)>) {
     }
 }
 
-fn fill_word(w: &mut Word, bodies: &mut Vec<(u32, HereDocBody)>) {
+fn fill_word(w: &mut Word, bodies: &mut Bodies) {
     fill_parts(&mut w.parts, bodies);
 }
 
-fn fill_parts(parts: &mut [WordPart], bodies: &mut Vec<(u32, HereDocBody)>) {
+fn fill_parts(parts: &mut [WordPart], bodies: &mut Bodies) {
     for p in parts {
         match p {
             WordPart::DoubleQuoted(inner) => fill_parts(inner, bodies),
@@ -236,7 +239,7 @@ fn fill_parts(parts: &mut [WordPart], bodies: &mut Vec<(u32, HereDocBody)>) {
     }
 }
 
-fn fill_program(p: &mut Program, bodies: &mut Vec<(u32, HereDocBody)>) {
+fn fill_program(p: &mut Program, bodies: &mut Bodies) {
     for l in &mut p.commands {
         fill_list(l, bodies);
     }

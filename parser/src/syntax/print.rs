@@ -180,13 +180,28 @@ impl<'t> Printer<'t> {
             self.s(b"=");
             self.parts(&a.value.parts, false);
         }
+        // Redirections go last, except before a name that would read as a reserved word
+        // in command position (`<f !` must not print as `! <f`).
+        let redirects_first = s.assigns.is_empty()
+            && s.words
+                .first()
+                .and_then(Word::as_literal)
+                .is_some_and(super::lexer::is_reserved);
+        if redirects_first {
+            for r in &s.redirects {
+                sep(self);
+                self.redirect(r);
+            }
+        }
         for w in &s.words {
             sep(self);
             self.parts(&w.parts, false);
         }
-        for r in &s.redirects {
-            sep(self);
-            self.redirect(r);
+        if !redirects_first {
+            for r in &s.redirects {
+                sep(self);
+                self.redirect(r);
+            }
         }
     }
 

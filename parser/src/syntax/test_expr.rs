@@ -12,9 +12,22 @@ impl P<'_, '_> {
         Ok(e)
     }
 
+    /// `a || b || c`. The tree nests one level per operator, so each counts against
+    /// the depth limit (dropping or printing the tree recurses that deep).
     fn test_or(&mut self) -> R<TestExpr> {
+        let mut levels = 0;
+        let r = self.test_or_inner(&mut levels);
+        for _ in 0..levels {
+            self.leave();
+        }
+        r
+    }
+
+    fn test_or_inner(&mut self, levels: &mut u32) -> R<TestExpr> {
         let mut l = self.test_and()?;
         while self.peek_op()? == Some(Op::OrIf) {
+            self.enter()?;
+            *levels += 1;
             self.next()?;
             self.linebreak()?;
             let r = self.test_and()?;
@@ -24,8 +37,19 @@ impl P<'_, '_> {
     }
 
     fn test_and(&mut self) -> R<TestExpr> {
+        let mut levels = 0;
+        let r = self.test_and_inner(&mut levels);
+        for _ in 0..levels {
+            self.leave();
+        }
+        r
+    }
+
+    fn test_and_inner(&mut self, levels: &mut u32) -> R<TestExpr> {
         let mut l = self.test_not()?;
         while self.peek_op()? == Some(Op::AndIf) {
+            self.enter()?;
+            *levels += 1;
             self.next()?;
             self.linebreak()?;
             let r = self.test_not()?;

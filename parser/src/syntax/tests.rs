@@ -129,6 +129,7 @@ fn quoting() {
         [WordPart::AnsiC(b"a\tbAA'\n\xc3\xa9".to_vec())]
     );
     assert_eq!(word("a\\\nb"), [lit("ab")]);
+    assert_eq!(word("a\\"), [lit("a"), WordPart::Escaped(b'\\')]);
     assert_eq!(word("*.c"), [lit("*.c")]);
     assert_eq!(
         word("'*'.c"),
@@ -818,6 +819,9 @@ fn deep_nesting_is_an_error_not_a_crash() {
                 .chain("! ".repeat(100_000).into_bytes())
                 .collect(),
             "echo `".repeat(10).into_bytes(),
+            format!("[[ {} ]]", vec!["a"; 100_000].join(" && ")).into_bytes(),
+            format!("[[ {} ]]", vec!["a"; 100_000].join(" || ")).into_bytes(),
+            "cat <<a".repeat(50_000).into_bytes(),
             format!("{}{}", "(".repeat(150), ")".repeat(150)).into_bytes(),
         ];
         for c in &cases {
@@ -992,4 +996,59 @@ fn quotes_in_pattern_operands_inside_double_quotes() {
             true
         )])]
     );
+}
+
+/// Inputs the fuzzer found (printer or parser bugs, since fixed).
+const FUZZ_FOUND: &[&[u8]] = &[
+    b"cat <]<E \x01 a b\n$x `y\xff` \\",
+    b"ca| < E !|<\xff\x00.E |<\x02",
+    b"<f if",
+];
+
+#[test]
+fn fuzz_findings_round_trip() {
+    for src in FUZZ_FOUND {
+        if let Ok(p) = parse_program(src) {
+            let printed = print_program(&p);
+            let q = parse_program(&printed);
+            assert_eq!(
+                q.as_ref().map(normalized).ok(),
+                Some(normalized(&p)),
+                "{src:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn deepest_accepted_inputs_print_and_drop_on_a_small_stack() {
+    let run = || {
+        let gens: Vec<fn(usize) -> String> = vec![
+            |n| format!("{}a{}", "(".repeat(n), ")".repeat(n)),
+            |n| format!("{}a{}", "{ ".repeat(n), "; }".repeat(n)),
+            |n| format!("{}a{}", "if a; then ".repeat(n), "; fi".repeat(n)),
+            |n| format!("{}a{}", "echo \"$(".repeat(n), ")\"".repeat(n)),
+            |n| format!("echo {}a{}", "${x:-".repeat(n), "}".repeat(n)),
+            |n| format!("echo {}1{}", "$((".repeat(n), "))".repeat(n)),
+            |n| format!("[[ {}a{} ]]", "( ".repeat(n), " )".repeat(n)),
+            |n| format!("[[ {}a ]]", "! ".repeat(n)),
+            |n| format!("f() {}{{ a; }}{}", "{ g() ".repeat(n), "; }".repeat(n)),
+        ];
+        for g in gens {
+            let mut n = 1;
+            let mut last = None;
+            while let Ok(p) = parse_program(g(n).as_bytes()) {
+                last = Some(p);
+                n += 1;
+            }
+            assert!(n > 20, "only {n} levels of {:?}", g(2));
+            if let Some(p) = last {
+                let printed = print_program(&p);
+                let again = parse_program(&printed).map(|q| normalized(&q));
+                assert_eq!(again.ok(), Some(normalized(&p)));
+            }
+        }
+    };
+    let h = std::thread::Builder::new().stack_size(2 << 20).spawn(run);
+    assert!(h.map(|h| h.join().is_ok()).unwrap_or(false));
 }

@@ -191,6 +191,8 @@ impl P<'_, '_> {
                             self.st.inp.bump();
                             out.part(WordPart::Escaped(n));
                         }
+                        // A backslash at the very end stands for itself.
+                        None => out.part(WordPart::Escaped(b'\\')),
                         _ => out.byte(b'\\'),
                     }
                 }
