@@ -5,6 +5,7 @@ use crate::applet::Applet;
 pub mod basename;
 pub mod dirname;
 pub mod mkdir;
+pub mod rm;
 pub mod rmdir;
 #[allow(dead_code)] // until every helper has its applet
 mod util;
@@ -14,5 +15,6 @@ pub const APPLETS: &[&Applet] = &[
     &basename::APPLET,
     &dirname::APPLET,
     &mkdir::APPLET,
+    &rm::APPLET,
     &rmdir::APPLET,
 ];
