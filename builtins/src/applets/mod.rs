@@ -4,9 +4,16 @@
 use crate::applet::Applet;
 
 pub mod fs;
+pub mod listing;
 pub mod shutils;
 pub mod sys;
 pub mod text;
 
 /// Every group's applet list, for the registry.
-pub const GROUPS: &[&[&Applet]] = &[fs::APPLETS, shutils::APPLETS, sys::APPLETS, text::APPLETS];
+pub const GROUPS: &[&[&Applet]] = &[
+    fs::APPLETS,
+    listing::APPLETS,
+    shutils::APPLETS,
+    sys::APPLETS,
+    text::APPLETS,
+];

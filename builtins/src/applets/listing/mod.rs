@@ -1,0 +1,8 @@
+//! Listing files and file systems: ls, stat, du, df.
+
+use crate::applet::Applet;
+
+pub mod ls;
+
+/// This group's applets, in any order (the registry sorts them).
+pub const APPLETS: &[&Applet] = &[&ls::APPLET];
