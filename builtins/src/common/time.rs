@@ -485,23 +485,18 @@ fn rule_lookup(rule: &Rule, t: i64) -> LocalType {
     let Some((dst, start, end)) = &rule.dst else {
         return rule.std.clone();
     };
-    let std_off = i64::from(rule.std.off);
-    let dst_off = i64::from(dst.off);
-    let (y, _, _) = civil_from_days((t + std_off).div_euclid(DAY));
-    // Look at the transitions of the neighbouring years too, for times near new year.
-    let mut in_dst = false;
-    for year in [y - 1, y, y + 1] {
-        let s = rule_day(start.0, year) * DAY + i64::from(start.1) - std_off;
-        let e = rule_day(end.0, year) * DAY + i64::from(end.1) - dst_off;
-        if s < e {
-            if (s..e).contains(&t) {
-                in_dst = true;
-            }
-        } else if year == y {
-            // Southern hemisphere: DST spans new year.
-            in_dst = !(e..s).contains(&t);
-        }
-    }
+    // As glibc: the switches of the UTC year of `t`; before 1970 none have happened yet.
+    let (y, _, _) = civil_from_days(t.div_euclid(DAY));
+    let s = rule_day(start.0, y) * DAY + i64::from(start.1) - i64::from(rule.std.off);
+    let e = rule_day(end.0, y) * DAY + i64::from(end.1) - i64::from(dst.off);
+    let in_dst = if y < 1970 {
+        s > e
+    } else if s < e {
+        (s..e).contains(&t)
+    } else {
+        // Southern hemisphere: DST spans new year.
+        !(e..s).contains(&t)
+    };
     if in_dst {
         dst.clone()
     } else {
@@ -759,7 +754,7 @@ fn convert(out: &mut Vec<u8>, conv: u8, colons: usize, spec: Spec, tm: &Tm, raw:
         b'd' => num(out, i64::from(tm.mday), 2, b'0'),
         b'D' | b'x' => composite(out, b"%m/%d/%y", spec, tm),
         b'e' => num(out, i64::from(tm.mday), 2, b' '),
-        b'F' => composite(out, b"%Y-%m-%d", spec, tm),
+        b'F' => composite(out, b"%+4Y-%m-%d", spec, tm),
         b'g' => num(out, (iso_week(tm).0 % 100).abs(), 2, b'0'),
         b'G' => num(out, iso_week(tm).0, 4, b'0'),
         b'H' => num(out, i64::from(tm.hour), 2, b'0'),
@@ -808,7 +803,8 @@ fn convert(out: &mut Vec<u8>, conv: u8, colons: usize, spec: Spec, tm: &Tm, raw:
         ),
         b'y' => num(out, (tm.year % 100).abs(), 2, b'0'),
         b'Y' => num(out, tm.year, 4, b'0'),
-        b'z' => zone_offset(out, tm.gmtoff, colons, spec),
+        // A zero offset named `-00` (RFC 3339's unknown offset) prints as -0000.
+        b'z' => zone_offset(out, tm.gmtoff, tm.zone.starts_with(b"-"), colons, spec),
         b'Z' => {
             let z = String::from_utf8_lossy(&tm.zone).into_owned();
             let z = if spec.swap { z.to_ascii_lowercase() } else { z };
@@ -873,9 +869,12 @@ fn number_signed(
     suffix: &[u8],
 ) {
     let digits = v.unsigned_abs().to_string();
+    let width = spec.width.unwrap_or(width);
+    // The `+` flag: a plus sign when the number is wider than the field.
+    let plus = spec.flag == Some(b'+') && digits.len() > width;
     let sign_char = if v < 0 {
         Some(b'-')
-    } else if sign {
+    } else if sign || plus {
         Some(b'+')
     } else {
         None
@@ -886,7 +885,6 @@ fn number_signed(
         Some(b'0' | b'+') => Some(b'0'),
         _ => Some(default_pad),
     };
-    let width = spec.width.unwrap_or(width);
     let body = digits.len() + usize::from(sign_char.is_some()) + suffix.len();
     let fill = width.saturating_sub(body);
     match pad {
@@ -917,10 +915,10 @@ fn nanos(out: &mut Vec<u8>, nsec: u32, spec: Spec) {
     out.resize(out.len() + w.saturating_sub(9), fill);
 }
 
-fn zone_offset(out: &mut Vec<u8>, gmtoff: i32, colons: usize, spec: Spec) {
+fn zone_offset(out: &mut Vec<u8>, gmtoff: i32, minus_zero: bool, colons: usize, spec: Spec) {
     let a = gmtoff.unsigned_abs();
     let (h, m, s) = (i64::from(a / 3600), a / 60 % 60, a % 60);
-    let neg = gmtoff < 0;
+    let neg = gmtoff < 0 || gmtoff == 0 && minus_zero;
     let signed = |v: i64| if neg { -v } else { v };
     // With a negative offset under an hour, the sign must survive a zero hour.
     let (value, suffix, width) = match colons {
@@ -992,7 +990,7 @@ fn month_word(w: &str) -> Option<i64> {
         .iter()
         .position(|n| {
             let n = n.to_ascii_lowercase();
-            w == n || w.len() == 3 && n.starts_with(w) || w == "sept"
+            w == n || (w.len() == 3 || w == "sept") && n.starts_with(w)
         })
         .map(|p| p as i64 + 1)
 }
@@ -1189,6 +1187,15 @@ fn parse_item(t: &[Tok], i: usize, p: &mut Parsed) -> Option<usize> {
             if sym_at(t, i + 1, ':') {
                 return parse_time(t, i, v, p);
             }
+            // Hpm
+            if let Some(w @ ("am" | "pm")) = word_at(t, i + 1) {
+                if !(1..=12).contains(&v) {
+                    return None;
+                }
+                let h = if w == "pm" { v % 12 + 12 } else { v % 12 };
+                set(&mut p.time, (h, 0, 0, 0))?;
+                return Some(i + 2);
+            }
             // D MONTH [YYYY]
             if let Some(m) = word_at(t, i + 1).and_then(month_word) {
                 let mut j = i + 2;
@@ -1239,13 +1246,6 @@ fn parse_item(t: &[Tok], i: usize, p: &mut Parsed) -> Option<usize> {
             let sign = if *c == '-' { -1 } else { 1 };
             let n = num_at(t, i + 1)?;
             let v: i64 = n.parse().ok()?;
-            // A zone offset right after a time: +HH[:MM] or +HHMM.
-            if p.time.is_some()
-                && p.zone.is_none()
-                && word_at(t, i + 2).and_then(unit_word).is_none()
-            {
-                return parse_zone_offset(t, i + 1, sign, p);
-            }
             let u = word_at(t, i + 2).and_then(unit_word)?;
             Some(add_rel(t, i + 3, p, u, sign * v))
         }
@@ -1368,13 +1368,14 @@ fn parse_time(t: &[Tok], i: usize, h: i64, p: &mut Parsed) -> Option<usize> {
         }
         _ => {}
     }
-    if h > 23 || m > 59 || s > 60 {
+    if h > 23 || m > 59 || s > 59 {
         return None;
     }
     set(&mut p.time, (h, m, s, ns))?;
+    // As in GNU's grammar, a signed number right after a time is its zone
+    // (`12:00 +1 day` is noon at UTC+1, plus a day).
     if let Some(Tok::Sym(c @ ('+' | '-'))) = t.get(j)
         && num_at(t, j + 1).is_some()
-        && word_at(t, j + 2).and_then(unit_word).is_none()
     {
         let sign = if *c == '-' { -1 } else { 1 };
         return parse_zone_offset(t, j + 1, sign, p);

@@ -2,8 +2,9 @@
 
 use crate::applet::Applet;
 
+pub mod date;
 pub mod r#false;
 pub mod r#true;
 
 /// This group's applets, in any order (the registry sorts them).
-pub const APPLETS: &[&Applet] = &[&r#false::APPLET, &r#true::APPLET];
+pub const APPLETS: &[&Applet] = &[&date::APPLET, &r#false::APPLET, &r#true::APPLET];
