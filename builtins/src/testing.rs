@@ -48,9 +48,18 @@ pub fn run(name: &str, args: &[&str], stdin: &[u8]) -> Outcome {
 
 /// Runs the applet `name` with byte-string `args` and `stdin` in memory.
 pub fn run_bytes(name: &str, args: &[Vec<u8>], stdin: &[u8]) -> Outcome {
+    run_with_env(name, args, stdin, &[])
+}
+
+/// Like [`run_bytes`] with the environment `env` (`("TZ", "UTC")`, ...).
+pub fn run_with_env(name: &str, args: &[Vec<u8>], stdin: &[u8], env: &[(&str, &str)]) -> Outcome {
     let applet = registry::find(name.as_bytes()).unwrap_or_else(|| panic!("no applet {name}"));
     let (mut out, mut err) = (Vec::new(), Vec::new());
-    let env = EnvList::default();
+    let env = EnvList(
+        env.iter()
+            .map(|(k, v)| (k.as_bytes().to_vec(), v.as_bytes().to_vec()))
+            .collect(),
+    );
     let status = {
         let mut ctx = Ctx {
             applet,
