@@ -448,7 +448,11 @@ impl<'t> Printer<'t> {
                 sub.inline_list(l, 0);
             }
             if !sub.pending.is_empty() {
+                // The last delimiter ends at the closing backquote, as the parser allows:
+                // a newline there could put a line equal to an enclosing here-document's
+                // delimiter into its body.
                 sub.nl();
+                sub.out.pop();
             }
             self.s(b"`");
             for &c in &sub.out {

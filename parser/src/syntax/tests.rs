@@ -1003,6 +1003,8 @@ const FUZZ_FOUND: &[&[u8]] = &[
     b"cat <]<E \x01 a b\n$x `y\xff` \\",
     b"ca| < E !|<\xff\x00.E |<\x02",
     b"<f if",
+    b"cat <<E |``\xdf$z\ncat \xc5<E | tr `y aL b\n$x `y a`@ $\\tr``$z\ncat <<E | tr z\nE`y aL b\n$x `y a`@ \\$z\nE\n\x0f",
+    b"cat <<E\n`cat <<E\nE`\nE\n",
 ];
 
 #[test]
