@@ -781,7 +781,7 @@ fn list_dir(
             }
         };
         let n = de.file_name().into_vec();
-        if ls.cfg.hidden != Hidden::Nothing && n.first() == Some(&b'.') {
+        if ls.cfg.hidden == Hidden::Dots && n.first() == Some(&b'.') {
             continue;
         }
         let dtype = de.file_type().ok().map(file_type_bits);
@@ -826,3 +826,6 @@ fn file_type_bits(t: std::fs::FileType) -> u32 {
         libc::S_IFREG
     }
 }
+
+#[cfg(test)]
+mod tests;
