@@ -3,8 +3,34 @@
 use crate::applet::Applet;
 
 pub mod date;
+pub mod env;
 pub mod r#false;
+pub mod groups;
+pub mod hostname;
+pub mod id;
+pub mod logname;
+pub mod nproc;
+pub mod printenv;
 pub mod r#true;
+pub mod tty;
+pub mod uname;
+pub mod which;
+pub mod whoami;
 
 /// This group's applets, in any order (the registry sorts them).
-pub const APPLETS: &[&Applet] = &[&date::APPLET, &r#false::APPLET, &r#true::APPLET];
+pub const APPLETS: &[&Applet] = &[
+    &date::APPLET,
+    &env::APPLET,
+    &r#false::APPLET,
+    &groups::APPLET,
+    &hostname::APPLET,
+    &id::APPLET,
+    &logname::APPLET,
+    &nproc::APPLET,
+    &printenv::APPLET,
+    &r#true::APPLET,
+    &tty::APPLET,
+    &uname::APPLET,
+    &which::APPLET,
+    &whoami::APPLET,
+];
