@@ -4,9 +4,14 @@ use crate::applet::Applet;
 
 pub mod basename;
 pub mod dirname;
+pub mod ln;
 pub mod mkdir;
+pub mod pwd;
+pub mod readlink;
+pub mod realpath;
 pub mod rm;
 pub mod rmdir;
+pub mod touch;
 #[allow(dead_code)] // until every helper has its applet
 mod util;
 
@@ -15,6 +20,11 @@ pub const APPLETS: &[&Applet] = &[
     &basename::APPLET,
     &dirname::APPLET,
     &mkdir::APPLET,
+    &pwd::APPLET,
+    &readlink::APPLET,
+    &realpath::APPLET,
+    &ln::APPLET,
+    &touch::APPLET,
     &rm::APPLET,
     &rmdir::APPLET,
 ];

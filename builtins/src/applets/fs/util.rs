@@ -111,3 +111,102 @@ pub fn join(dir: &[u8], name: &[u8]) -> Vec<u8> {
     p.extend_from_slice(name);
     p
 }
+
+/// How much of a path must exist for [`canonicalize`] (`readlink -e`, `-f`, `-m`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Need {
+    /// Every component.
+    All,
+    /// All but the last.
+    AllButLast,
+    /// None.
+    Nothing,
+}
+
+/// The absolute path of `name` with `.`, `..` and (unless `!links`) symlinks resolved,
+/// as `realpath`/`readlink -f` compute it; `cwd` is the physical working directory.
+pub fn canonicalize(name: &[u8], need: Need, links: bool, cwd: &[u8]) -> io::Result<Vec<u8>> {
+    use std::collections::VecDeque;
+    if name.is_empty() {
+        return Err(io::Error::from_raw_os_error(libc::ENOENT));
+    }
+    let split = |p: &[u8]| -> Vec<Vec<u8>> {
+        p.split(|&b| b == b'/')
+            .filter(|c| !c.is_empty())
+            .map(<[u8]>::to_vec)
+            .collect()
+    };
+    let mut out: Vec<u8> = if name.starts_with(b"/") {
+        Vec::new()
+    } else {
+        cwd.to_vec()
+    };
+    if out == b"/" {
+        out.clear();
+    }
+    let mut todo: VecDeque<Vec<u8>> = split(name).into();
+    let mut hops = 0;
+    let mut missing = false;
+    while let Some(comp) = todo.pop_front() {
+        if comp == b"." {
+            continue;
+        }
+        if comp == b".." {
+            let cut = out.iter().rposition(|&b| b == b'/').unwrap_or(0);
+            out.truncate(cut);
+            continue;
+        }
+        out.push(b'/');
+        out.extend_from_slice(&comp);
+        if missing {
+            continue;
+        }
+        match std::fs::symlink_metadata(path(&out)) {
+            Ok(md) => {
+                let ft = md.file_type();
+                if ft.is_symlink() && links {
+                    hops += 1;
+                    if hops > 40 {
+                        return Err(io::Error::from_raw_os_error(libc::ELOOP));
+                    }
+                    let target = std::fs::read_link(path(&out))?;
+                    let target = target.as_os_str().as_bytes();
+                    let cut = out.iter().rposition(|&b| b == b'/').unwrap_or(0);
+                    out.truncate(cut);
+                    if target.starts_with(b"/") {
+                        out.clear();
+                    }
+                    for c in split(target).into_iter().rev() {
+                        todo.push_front(c);
+                    }
+                } else if !ft.is_dir() && !todo.is_empty() && !ft.is_symlink() {
+                    if need != Need::Nothing {
+                        return Err(io::Error::from_raw_os_error(libc::ENOTDIR));
+                    }
+                    missing = true;
+                }
+            }
+            Err(e) => {
+                let last = todo.iter().all(|c| c == b".");
+                match need {
+                    Need::All => return Err(e),
+                    Need::AllButLast if !last || e.raw_os_error() != Some(libc::ENOENT) => {
+                        return Err(e);
+                    }
+                    _ => missing = true,
+                }
+            }
+        }
+    }
+    if out.is_empty() {
+        out.push(b'/');
+    }
+    Ok(out)
+}
+
+/// The physical working directory as bytes.
+pub fn cwd() -> io::Result<Vec<u8>> {
+    Ok(std::env::current_dir()?
+        .into_os_string()
+        .into_encoded_bytes())
+}
