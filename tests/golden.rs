@@ -159,7 +159,7 @@ enum Runner {
 }
 
 fn rbox_has(applet: &str) -> bool {
-    rbox_builtins::registry::find(applet.as_bytes()).is_some()
+    rbox_shell::applets::find(applet.as_bytes()).is_some()
 }
 
 fn busybox_dir() -> PathBuf {

@@ -5,8 +5,6 @@ use std::io;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
-use rbox_builtins::registry::APPLETS;
-
 /// How to link.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LinkKind {
@@ -31,7 +29,7 @@ pub struct Report {
 /// install directory. Missing directories are created.
 pub fn install(exe: &Path, dir: Option<&Path>, kind: LinkKind) -> Report {
     let mut report = Report::default();
-    for applet in APPLETS {
+    for applet in crate::applets::all() {
         let target_dir = dir.map_or_else(|| PathBuf::from(applet.dir.path()), Path::to_path_buf);
         let link = target_dir.join(OsStr::from_bytes(applet.name.as_bytes()));
         if link.symlink_metadata().is_ok() {
@@ -103,12 +101,12 @@ mod tests {
         let r = install(&exe, Some(&bin), LinkKind::Symbolic);
         assert_eq!(r.existing, vec![bin.join("cat")]);
         assert!(r.failed.is_empty(), "{:?}", r.failed);
-        assert_eq!(r.made.len(), APPLETS.len() - 1);
+        assert_eq!(r.made.len(), crate::applets::all().len() - 1);
         assert_eq!(std::fs::read(bin.join("cat")).unwrap(), b"mine");
         assert_eq!(std::fs::read_link(bin.join("echo")).unwrap(), exe);
         let again = install(&exe, Some(&bin), LinkKind::Hard);
         assert!(again.made.is_empty());
-        assert_eq!(again.existing.len(), APPLETS.len());
+        assert_eq!(again.existing.len(), crate::applets::all().len());
         std::fs::remove_dir_all(&d).unwrap();
     }
 }

@@ -4,8 +4,6 @@
 use std::io::Write;
 use std::os::unix::ffi::OsStringExt;
 
-use rbox_builtins::registry::{self, APPLETS};
-
 use crate::install::{self, LinkKind};
 use crate::standalone;
 
@@ -34,7 +32,7 @@ pub fn dispatch(args: &[Vec<u8>]) -> u8 {
 }
 
 fn run_applet(name: &[u8], args: &[Vec<u8>]) -> u8 {
-    match registry::find(name) {
+    match crate::applets::find(name) {
         Some(applet) => standalone::run(applet, args),
         None => {
             eprintln!("rbox: {}: applet not found", String::from_utf8_lossy(name));
@@ -60,7 +58,7 @@ fn rbox_command(argv0: &[u8], args: &[Vec<u8>]) -> u8 {
         },
         b"--list" => {
             let mut out = String::new();
-            for a in APPLETS {
+            for a in crate::applets::all() {
                 out.push_str(a.name);
                 out.push('\n');
             }
@@ -156,8 +154,9 @@ pub fn usage() -> String {
          Applets:\n"
     );
     let mut line = String::from("\t");
-    for (i, a) in APPLETS.iter().enumerate() {
-        let sep = if i + 1 < APPLETS.len() { ", " } else { "" };
+    let applets = crate::applets::all();
+    for (i, a) in applets.iter().enumerate() {
+        let sep = if i + 1 < applets.len() { ", " } else { "" };
         if line.len() + a.name.len() + sep.len() > 78 {
             s.push_str(line.trim_end());
             s.push('\n');

@@ -7,7 +7,7 @@ use std::io;
 
 use nix::sys::wait::{WaitStatus, waitpid};
 use nix::unistd::{ForkResult, fork};
-use rbox_builtins::{EnvList, Spawn, registry};
+use rbox_builtins::{EnvList, Spawn};
 
 use crate::standalone;
 
@@ -22,7 +22,7 @@ impl Spawn for ProcessSpawner {
         let applet = if name.contains(&b'/') {
             None
         } else {
-            registry::find(name)
+            crate::applets::find(name)
         };
         // Everything the child needs is prepared before fork.
         let env_list = EnvList(env.to_vec());

@@ -1,0 +1,106 @@
+//! `trap [action] [condition...]`, `trap -p`, and the listing in re-usable form.
+
+use super::{out, quote};
+use crate::sh::signals;
+use crate::sh::state::{R, Shell, Trap};
+
+fn cond_name(n: usize) -> String {
+    if n == 0 {
+        "EXIT".into()
+    } else {
+        signals::name(n as i32).unwrap_or_else(|| n.to_string())
+    }
+}
+
+fn listing(sh: &Shell, only: &[usize]) -> Vec<u8> {
+    let mut text = Vec::new();
+    for (n, t) in sh.traps.iter().enumerate() {
+        if !only.is_empty() && !only.contains(&n) {
+            continue;
+        }
+        let action: &[u8] = match t {
+            None => continue,
+            Some(Trap::Ignore) => b"",
+            Some(Trap::Command(c)) => c,
+        };
+        text.extend_from_slice(b"trap -- ");
+        text.extend_from_slice(&quote(action));
+        text.push(b' ');
+        text.extend_from_slice(cond_name(n).as_bytes());
+        text.push(b'\n');
+    }
+    text
+}
+
+/// `trap`.
+pub fn trap(sh: &mut Shell, args: &[Vec<u8>]) -> R {
+    let mut rest = &args[1..];
+    if rest.first().is_some_and(|a| a == b"--") {
+        rest = &rest[1..];
+    }
+    if rest.is_empty() || rest[0] == b"-p" {
+        let only: Vec<usize> = rest
+            .get(1..)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|a| signals::number(a).map(|n| n as usize))
+            .collect();
+        let text = listing(sh, &only);
+        return Ok(out(sh, b"trap", &text));
+    }
+    if rest[0] == b"-l" {
+        let mut text = Vec::new();
+        for n in 1..crate::sh::state::NSIG as i32 {
+            if let Some(s) = signals::name(n) {
+                text.extend_from_slice(format!("{n}) SIG{s}\n").as_bytes());
+            }
+        }
+        return Ok(out(sh, b"trap", &text));
+    }
+    // A first operand that is a number (or a lone condition) means "reset".
+    let (action, conds): (Option<&[u8]>, &[Vec<u8>]) =
+        if rest.len() == 1 || (rest[0].iter().all(u8::is_ascii_digit) && !rest[0].is_empty()) {
+            (None, rest)
+        } else if rest[0] == b"-" {
+            (None, &rest[1..])
+        } else {
+            (Some(&rest[0]), &rest[1..])
+        };
+    let mut st = 0;
+    for c in conds {
+        let Some(n) = signals::number(c) else {
+            sh.error2(&[b"trap: ", c.as_slice()].concat(), "bad trap");
+            st = 1;
+            continue;
+        };
+        let n = n as usize;
+        if n >= sh.traps.len() || n == libc::SIGKILL as usize || n == libc::SIGSTOP as usize {
+            if n != 0 {
+                sh.error2(&[b"trap: ", c.as_slice()].concat(), "bad trap");
+                st = 1;
+                continue;
+            }
+        }
+        if n > 0 && sh.ignored_at_entry[n] && !sh.opts.interactive {
+            continue;
+        }
+        let t = match action {
+            None => None,
+            Some(b"") => Some(Trap::Ignore),
+            Some(a) => Some(Trap::Command(a.to_vec())),
+        };
+        if n > 0 {
+            match &t {
+                None => signals::set_default(n as i32),
+                Some(Trap::Ignore) => signals::set_ignore(n as i32),
+                Some(Trap::Command(_)) => signals::set_catch(n as i32),
+            }
+            if n == libc::SIGPIPE as usize && t.is_none() {
+                // The shell itself keeps SIGPIPE ignored; children get the default.
+                signals::set_ignore(n as i32);
+            }
+        }
+        sh.traps[n] = t;
+    }
+    Ok(st)
+}

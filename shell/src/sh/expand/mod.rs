@@ -1,0 +1,285 @@
+//! Word expansion in POSIX order (XCU 2.6): tilde, parameter, command substitution and
+//! arithmetic in one left-to-right pass that records, per byte, whether it was quoted or
+//! came from an unquoted expansion; then field splitting ([`split`]), pathname expansion
+//! ([`pathname`]) and quote removal (quoted bytes are stored without their quotes).
+
+pub mod arith;
+pub mod cond;
+pub mod param;
+pub mod pathname;
+pub mod split;
+
+use rbox_parser::syntax::{Param, ParamOp, Word, WordPart};
+
+use super::state::{Ctl, Shell};
+
+/// The byte came from quotes: literal for patterns, never split.
+pub const QUOTED: u8 = 1;
+/// The byte came from an unquoted expansion: subject to field splitting.
+pub const SPLIT: u8 = 2;
+
+/// Something that happens between bytes while splitting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Event {
+    /// A quoted piece began here: a field exists even if it stays empty.
+    Quote,
+    /// A hard field break (between the parameters of `"$@"`).
+    Break,
+}
+
+/// A word being built: bytes, a flag byte per byte, and events by position.
+#[derive(Clone, Debug, Default)]
+pub struct WordBuf {
+    /// The bytes, quotes already removed.
+    pub bytes: Vec<u8>,
+    /// [`QUOTED`] / [`SPLIT`] per byte.
+    pub flags: Vec<u8>,
+    /// Events in the order they happened, with the byte position.
+    pub events: Vec<(usize, Event)>,
+}
+
+impl WordBuf {
+    /// Appends bytes with one flag.
+    pub fn push(&mut self, s: &[u8], flag: u8) {
+        self.bytes.extend_from_slice(s);
+        self.flags.resize(self.bytes.len(), flag);
+    }
+
+    /// Records that a quoted piece begins here.
+    pub fn mark(&mut self) {
+        self.events.push((self.bytes.len(), Event::Quote));
+    }
+
+    /// Records a hard field break here.
+    pub fn brk(&mut self) {
+        self.events.push((self.bytes.len(), Event::Break));
+    }
+
+    /// The bytes and whether each is quoted, for pattern compilation.
+    pub fn quoted_mask(&self) -> Vec<bool> {
+        self.flags.iter().map(|f| f & QUOTED != 0).collect()
+    }
+}
+
+/// How the expansion result will be used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Command words: split and glob afterwards (`"$@"` gives several fields).
+    Fields,
+    /// One string (assignments, redirection targets, `case` words, here-documents).
+    Str,
+}
+
+/// Expands command words to fields: split, globbed, quotes removed.
+pub fn fields(sh: &mut Shell, words: &[Word]) -> Result<Vec<Vec<u8>>, Ctl> {
+    let mut out = Vec::with_capacity(words.len());
+    for w in words {
+        word_fields(sh, w, &mut out)?;
+    }
+    Ok(out)
+}
+
+/// Expands one word to fields, appending them to `out`.
+pub fn word_fields(sh: &mut Shell, w: &Word, out: &mut Vec<Vec<u8>>) -> Result<(), Ctl> {
+    // Fast path: a plain literal without glob characters is itself.
+    if let [WordPart::Literal(s)] = w.parts.as_slice()
+        && !s.iter().any(|c| matches!(c, b'*' | b'?' | b'['))
+    {
+        out.push(s.clone());
+        return Ok(());
+    }
+    let mut buf = WordBuf::default();
+    expand_parts(sh, &w.parts, false, Mode::Fields, &mut buf)?;
+    let ifs = sh.ifs().to_vec();
+    let pieces = split::split(&buf, &ifs);
+    for (bytes, flags) in pieces {
+        if !sh.opts.noglob && pathname::has_glob(&bytes, &flags) {
+            let found = pathname::glob(&bytes, &flags);
+            if !found.is_empty() {
+                out.extend(found);
+                continue;
+            }
+        }
+        out.push(bytes);
+    }
+    Ok(())
+}
+
+/// Expands a word to one string without splitting or globbing.
+pub fn string(sh: &mut Shell, w: &Word) -> Result<Vec<u8>, Ctl> {
+    if let [WordPart::Literal(s)] = w.parts.as_slice() {
+        return Ok(s.clone());
+    }
+    let mut buf = WordBuf::default();
+    expand_parts(sh, &w.parts, false, Mode::Str, &mut buf)?;
+    Ok(buf.bytes)
+}
+
+/// Expands a word whose literal text is all quoted (here-document bodies).
+pub fn quoted_string(sh: &mut Shell, w: &Word) -> Result<Vec<u8>, Ctl> {
+    let mut buf = WordBuf::default();
+    expand_parts(sh, &w.parts, true, Mode::Str, &mut buf)?;
+    Ok(buf.bytes)
+}
+
+/// Expands a word as a pattern: bytes and which of them are quoted.
+pub fn pattern(sh: &mut Shell, w: &Word) -> Result<WordBuf, Ctl> {
+    let mut buf = WordBuf::default();
+    expand_parts(sh, &w.parts, false, Mode::Str, &mut buf)?;
+    Ok(buf)
+}
+
+/// Compiles an expanded pattern word.
+pub fn compile_pattern(buf: &WordBuf) -> rbox_parser::pattern::Pattern {
+    rbox_parser::pattern::Pattern::new(
+        &buf.bytes,
+        &buf.quoted_mask(),
+        rbox_parser::pattern::Options::default(),
+    )
+}
+
+/// Expands `parts` into `buf`; `quoted` is true inside double quotes.
+pub fn expand_parts(
+    sh: &mut Shell,
+    parts: &[WordPart],
+    quoted: bool,
+    mode: Mode,
+    buf: &mut WordBuf,
+) -> Result<(), Ctl> {
+    for p in parts {
+        expand_part(sh, p, quoted, mode, buf)?;
+    }
+    Ok(())
+}
+
+fn expand_part(
+    sh: &mut Shell,
+    p: &WordPart,
+    quoted: bool,
+    mode: Mode,
+    buf: &mut WordBuf,
+) -> Result<(), Ctl> {
+    match p {
+        WordPart::Literal(s) => buf.push(s, if quoted { QUOTED } else { 0 }),
+        WordPart::SingleQuoted(s) | WordPart::AnsiC(s) => {
+            buf.mark();
+            buf.push(s, QUOTED);
+        }
+        WordPart::Escaped(c) => {
+            buf.mark();
+            buf.push(&[*c], QUOTED);
+        }
+        WordPart::DoubleQuoted(inner) => {
+            if !only_at(inner) {
+                buf.mark();
+            }
+            expand_parts(sh, inner, true, mode, buf)?;
+        }
+        WordPart::Param(pe) => param::expand(sh, pe, quoted, mode, buf)?,
+        WordPart::CommandSub { program, .. } => {
+            let out = super::exec::cmdsub::capture(sh, program)?;
+            push_result(buf, &out, quoted);
+        }
+        WordPart::Arith(w) => {
+            let text = string(sh, w)?;
+            let v = arith::eval(sh, &text)?;
+            push_result(buf, v.to_string().as_bytes(), quoted);
+        }
+        WordPart::Tilde(user) => match tilde(sh, user) {
+            Some(home) => {
+                buf.mark();
+                buf.push(&home, QUOTED);
+            }
+            None => {
+                buf.push(b"~", 0);
+                buf.push(user, 0);
+            }
+        },
+    }
+    Ok(())
+}
+
+/// Appends an expansion's result: quoted inside double quotes, else split-eligible.
+pub fn push_result(buf: &mut WordBuf, s: &[u8], quoted: bool) {
+    if quoted {
+        buf.push(s, QUOTED);
+    } else {
+        buf.push(s, SPLIT);
+    }
+}
+
+/// Whether double-quoted parts are nothing but `$@` (which may give zero fields).
+fn only_at(parts: &[WordPart]) -> bool {
+    !parts.is_empty()
+        && parts.iter().all(|p| {
+            matches!(p, WordPart::Param(pe) if pe.param == Param::Special(b'@')
+                && matches!(pe.op, ParamOp::Plain | ParamOp::Substring { .. }
+                    | ParamOp::RemovePrefix { .. } | ParamOp::RemoveSuffix { .. }
+                    | ParamOp::Replace { .. }))
+        })
+}
+
+/// `~` or `~user`: the home directory, or `None` to leave the text as it is.
+pub fn tilde(sh: &Shell, user: &[u8]) -> Option<Vec<u8>> {
+    if user.is_empty() {
+        if let Some(h) = sh.vars.get(b"HOME") {
+            return Some(h.to_vec());
+        }
+        let uid = nix::unistd::getuid().as_raw();
+        let acc = rbox_builtins::common::passwd::Accounts::load();
+        return acc.user_by_uid(uid).map(|u| u.home.clone());
+    }
+    let acc = rbox_builtins::common::passwd::Accounts::load();
+    acc.user_by_name(user).map(|u| u.home.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rbox_parser::syntax::{Command, NoAliases, Parser};
+
+    fn words_of(src: &str) -> Vec<Word> {
+        let mut p = Parser::new(src.as_bytes());
+        let list = p.next_complete_command(&NoAliases).unwrap().unwrap();
+        match &list.items[0].and_or.first.commands[0] {
+            Command::Simple(s) => s.words.clone(),
+            _ => panic!(),
+        }
+    }
+
+    fn expand(sh: &mut Shell, src: &str) -> Vec<String> {
+        let w = words_of(src);
+        fields(sh, &w)
+            .unwrap()
+            .into_iter()
+            .map(|f| String::from_utf8(f).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn quoting_and_splitting() {
+        let mut sh = Shell::new(&[]);
+        sh.vars.set(b"x", b" a  b ".to_vec(), false).unwrap();
+        sh.vars.set(b"e", b"".to_vec(), false).unwrap();
+        assert_eq!(expand(&mut sh, "echo $x"), ["echo", "a", "b"]);
+        assert_eq!(expand(&mut sh, "echo \"$x\""), ["echo", " a  b "]);
+        assert_eq!(expand(&mut sh, "echo p${x}q"), ["echo", "p", "a", "b", "q"]);
+        assert_eq!(expand(&mut sh, "echo $e \"\" ''$e"), ["echo", "", ""]);
+        sh.vars.set(b"IFS", b":".to_vec(), false).unwrap();
+        sh.vars.set(b"y", b"a::b:".to_vec(), false).unwrap();
+        assert_eq!(expand(&mut sh, "echo $y"), ["echo", "a", "", "b"]);
+    }
+
+    #[test]
+    fn at_and_star() {
+        let mut sh = Shell::new(&[]);
+        sh.positional = vec![b"a b".to_vec(), b"".to_vec(), b"c".to_vec()];
+        assert_eq!(expand(&mut sh, "x \"$@\""), ["x", "a b", "", "c"]);
+        assert_eq!(expand(&mut sh, "x $@"), ["x", "a", "b", "c"]);
+        assert_eq!(expand(&mut sh, "x \"$*\""), ["x", "a b  c"]);
+        assert_eq!(expand(&mut sh, "x \"<$@>\""), ["x", "<a b", "", "c>"]);
+        sh.positional.clear();
+        assert_eq!(expand(&mut sh, "x \"$@\""), ["x"]);
+        assert_eq!(expand(&mut sh, "x \"$*\""), ["x", ""]);
+    }
+}

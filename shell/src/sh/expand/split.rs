@@ -1,0 +1,119 @@
+//! Field splitting (XCU 2.6.5) over an expanded word: only bytes that came from unquoted
+//! expansions can delimit; IFS white space (space, tab, newline in IFS) collapses and is
+//! trimmed, every other IFS byte ends exactly one field.
+
+use super::{Event, SPLIT, WordBuf};
+
+/// Splits `w` on `ifs`, giving each field's bytes and flags.
+pub fn split(w: &WordBuf, ifs: &[u8]) -> Vec<(Vec<u8>, Vec<u8>)> {
+    let is_ifs = |c: u8| ifs.contains(&c);
+    let is_ws = |c: u8| matches!(c, b' ' | b'\t' | b'\n') && ifs.contains(&c);
+    let mut out = Vec::new();
+    let (mut cur, mut cur_flags) = (Vec::new(), Vec::new());
+    let mut has = false;
+    let mut ev = 0;
+    let n = w.bytes.len();
+    let mut i = 0;
+    let delim = |i: usize| w.flags[i] & SPLIT != 0 && is_ifs(w.bytes[i]);
+    loop {
+        while let Some(&(pos, e)) = w.events.get(ev) {
+            if pos > i {
+                break;
+            }
+            match e {
+                Event::Quote => has = true,
+                Event::Break => {
+                    if has || !cur.is_empty() {
+                        out.push((std::mem::take(&mut cur), std::mem::take(&mut cur_flags)));
+                    }
+                    has = false;
+                }
+            }
+            ev += 1;
+        }
+        if i >= n {
+            break;
+        }
+        if delim(i) {
+            let c = w.bytes[i];
+            if is_ws(c) {
+                // A run of IFS white space, possibly around one other IFS byte.
+                let mut j = i;
+                while j < n && delim(j) && is_ws(w.bytes[j]) && !event_at(w, ev, j, i) {
+                    j += 1;
+                }
+                if j < n && delim(j) && !is_ws(w.bytes[j]) && !event_at(w, ev, j, i) {
+                    j += 1;
+                    while j < n && delim(j) && is_ws(w.bytes[j]) && !event_at(w, ev, j, i) {
+                        j += 1;
+                    }
+                    out.push((std::mem::take(&mut cur), std::mem::take(&mut cur_flags)));
+                } else if has || !cur.is_empty() {
+                    out.push((std::mem::take(&mut cur), std::mem::take(&mut cur_flags)));
+                }
+                has = false;
+                i = j;
+            } else {
+                let mut j = i + 1;
+                while j < n && delim(j) && is_ws(w.bytes[j]) && !event_at(w, ev, j, i) {
+                    j += 1;
+                }
+                out.push((std::mem::take(&mut cur), std::mem::take(&mut cur_flags)));
+                has = false;
+                i = j;
+            }
+            continue;
+        }
+        cur.push(w.bytes[i]);
+        cur_flags.push(w.flags[i]);
+        i += 1;
+    }
+    if has || !cur.is_empty() {
+        out.push((cur, cur_flags));
+    }
+    out
+}
+
+/// Whether an event lies in `(start, j]`: delimiter runs stop at events.
+fn event_at(w: &WordBuf, ev: usize, j: usize, start: usize) -> bool {
+    w.events
+        .get(ev..)
+        .unwrap_or_default()
+        .iter()
+        .take_while(|(p, _)| *p <= j)
+        .any(|(p, _)| *p > start)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(s: &str, ifs: &str) -> Vec<String> {
+        let mut w = WordBuf::default();
+        w.push(s.as_bytes(), SPLIT);
+        split(&w, ifs.as_bytes())
+            .into_iter()
+            .map(|(b, _)| String::from_utf8(b).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn white_space_collapses() {
+        assert_eq!(run("  a  b  ", " \t\n"), ["a", "b"]);
+        assert_eq!(run("", " "), Vec::<String>::new());
+    }
+
+    #[test]
+    fn other_bytes_delimit_each() {
+        assert_eq!(run("a::b:", ":"), ["a", "", "b"]);
+        assert_eq!(run(":a", ":"), ["", "a"]);
+        assert_eq!(run(" a : b ", ": "), ["a", "b"]);
+        assert_eq!(run(" : b", ": "), ["", "b"]);
+        assert_eq!(run("a  :  :b", ": "), ["a", "", "b"]);
+    }
+
+    #[test]
+    fn empty_ifs_never_splits() {
+        assert_eq!(run(" a b ", ""), [" a b "]);
+    }
+}
