@@ -3,6 +3,7 @@
 use crate::applet::Applet;
 
 pub mod ls;
+pub mod stat;
 
 /// This group's applets, in any order (the registry sorts them).
-pub const APPLETS: &[&Applet] = &[&ls::APPLET];
+pub const APPLETS: &[&Applet] = &[&ls::APPLET, &stat::APPLET];

@@ -9,6 +9,8 @@ mod columns;
 mod format;
 mod sort;
 
+pub use format::quote_name;
+
 use std::ffi::OsStr;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
