@@ -3,7 +3,8 @@
 
 use crate::applet::Applet;
 
+pub mod printf;
 pub mod test;
 
 /// This group's applets, in any order (the registry sorts them).
-pub const APPLETS: &[&Applet] = &[&test::APPLET, &test::BRACKET];
+pub const APPLETS: &[&Applet] = &[&printf::APPLET, &test::APPLET, &test::BRACKET];
