@@ -3,9 +3,11 @@
 use crate::applet::Applet;
 
 pub mod basename;
+pub mod cp;
 pub mod dirname;
 pub mod ln;
 pub mod mkdir;
+pub mod mv;
 pub mod pwd;
 pub mod readlink;
 pub mod realpath;
@@ -18,8 +20,10 @@ mod util;
 /// This group's applets, in any order (the registry sorts them).
 pub const APPLETS: &[&Applet] = &[
     &basename::APPLET,
+    &cp::APPLET,
     &dirname::APPLET,
     &mkdir::APPLET,
+    &mv::APPLET,
     &pwd::APPLET,
     &readlink::APPLET,
     &realpath::APPLET,
