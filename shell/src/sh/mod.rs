@@ -309,7 +309,7 @@ pub fn run_exit_trap(sh: &mut Shell, st: u8) -> u8 {
         sh.status = st;
         let saved_line = sh.lineno;
         match signals::run_action(sh, &cmd) {
-            Err(Ctl::Exit(s)) => return s,
+            Err(Ctl::Exit(s) | Ctl::Error(s)) => return s,
             _ => sh.lineno = saved_line,
         }
     }

@@ -237,6 +237,7 @@ pub fn run_action(sh: &mut Shell, cmd: &[u8]) -> Result<(), Ctl> {
     sh.in_trap -= 1;
     match r {
         Err(Ctl::Exit(s)) => Err(Ctl::Exit(s)),
+        Err(Ctl::Error(s)) => Err(Ctl::Error(s)),
         _ => {
             sh.status = saved;
             Ok(())

@@ -18,6 +18,9 @@ pub enum Ctl {
     Return(u8),
     /// Leave the shell (or the subshell) with this status: `exit`, a fatal error, `set -e`.
     Exit(u8),
+    /// A shell error (special builtin, expansion): a non-interactive shell exits with
+    /// this status; `command` turns a special builtin's error into a plain status.
+    Error(u8),
 }
 
 /// A command's result: its status, or a jump.
@@ -319,7 +322,7 @@ impl Shell {
     /// The jump for a fatal shell error: the shell (or subshell) exits with `status`.
     /// An interactive shell would go back to the prompt instead.
     pub fn fatal(&self, status: u8) -> Ctl {
-        Ctl::Exit(status)
+        Ctl::Error(status)
     }
 
     /// The next `$RANDOM` value (0..32767).

@@ -133,7 +133,7 @@ pub fn run_command(sh: &mut Shell, c: &Command, tail: bool) -> R {
 pub fn status_of(r: R) -> u8 {
     match r {
         Ok(s) => s,
-        Err(Ctl::Exit(s) | Ctl::Return(s)) => s,
+        Err(Ctl::Exit(s) | Ctl::Error(s) | Ctl::Return(s)) => s,
         Err(Ctl::Break(_) | Ctl::Continue(_)) => 0,
     }
 }

@@ -24,23 +24,49 @@ pub fn run(sh: &mut Shell, cmd: &SimpleCommand, tail: bool) -> R {
     sh.lineno = cmd.line;
     sh.cmdsub_status = None;
     let fields = expand::fields(sh, &cmd.words)?;
-    let mut assigns = Vec::with_capacity(cmd.assigns.len());
-    for a in &cmd.assigns {
-        let v = expand::string(sh, &a.value)?;
-        assigns.push((a.name.clone(), v));
-    }
-    if sh.opts.xtrace {
-        trace(sh, &assigns, &fields);
-    }
     if fields.is_empty() {
-        for (n, v) in assigns {
-            sh.assign_or_fail(&n, v)?;
+        // Each assignment is expanded and made before the next (`a=1 b=$a`).
+        for a in &cmd.assigns {
+            let v = expand::string(sh, &a.value)?;
+            if sh.opts.xtrace {
+                trace(sh, &[(a.name.clone(), v.clone())], &[]);
+            }
+            sh.assign_or_fail(&a.name, v)?;
         }
         let st = sh.cmdsub_status.unwrap_or(0);
         if cmd.redirects.is_empty() {
             return Ok(st);
         }
         return with_redirs(sh, &cmd.redirects, false, |_| Ok(st));
+    }
+    let mut assigns = Vec::with_capacity(cmd.assigns.len());
+    if cmd.assigns.len() == 1 {
+        let v = expand::string(sh, &cmd.assigns[0].value)?;
+        assigns.push((cmd.assigns[0].name.clone(), v));
+    } else if !cmd.assigns.is_empty() {
+        // Later values see earlier ones, as in dash and bash.
+        let mut saved = Vec::new();
+        let mut r = Ok(());
+        for a in &cmd.assigns {
+            match expand::string(sh, &a.value) {
+                Ok(v) => {
+                    saved.push((a.name.clone(), sh.vars.save(&a.name)));
+                    let _ = sh.vars.set(&a.name, v.clone(), false);
+                    assigns.push((a.name.clone(), v));
+                }
+                Err(e) => {
+                    r = Err(e);
+                    break;
+                }
+            }
+        }
+        for (n, old) in saved.into_iter().rev() {
+            sh.vars.restore(&n, old);
+        }
+        r?;
+    }
+    if sh.opts.xtrace {
+        trace(sh, &assigns, &fields);
     }
     dispatch(sh, &fields, assigns, &cmd.redirects, tail, false)
 }
@@ -63,7 +89,10 @@ pub fn dispatch(
             if no_functions {
                 // `command` takes away the special properties.
                 return with_temps(sh, assigns, |sh| {
-                    with_redirs(sh, redirs, false, |sh| b(sh, fields))
+                    with_redirs(sh, redirs, false, |sh| match b(sh, fields) {
+                        Err(Ctl::Error(s)) => Ok(s),
+                        other => other,
+                    })
                 });
             }
             for (n, v) in assigns {
@@ -384,7 +413,7 @@ pub fn try_inproc_capture(sh: &mut Shell, program: &Program) -> Result<Option<Ve
     let line = sh.lineno;
     let fields = match expand::fields(sh, &s.words) {
         Ok(f) => f,
-        Err(Ctl::Exit(st)) => {
+        Err(Ctl::Exit(st) | Ctl::Error(st)) => {
             // The subshell would have exited; the shell goes on.
             sh.cmdsub_status = Some(st);
             return Ok(Some(Vec::new()));

@@ -96,7 +96,10 @@ fn binary(sh: &mut Shell, op: B, l: &Word, r: &Word) -> Result<bool, Ctl> {
             };
             match rbox_parser::regex::Regex::new(&src, &opts) {
                 Ok(re) => re.is_match(&left),
-                Err(_) => return Err(Ctl::Exit(2)).or(Ok(false)),
+                Err(e) => {
+                    sh.error(format!("regex: {e}").as_bytes());
+                    return Err(Ctl::Error(2));
+                }
             }
         }
         B::Less => left < super::string(sh, r)?,

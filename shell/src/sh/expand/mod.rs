@@ -36,6 +36,9 @@ pub struct WordBuf {
     pub flags: Vec<u8>,
     /// Events in the order they happened, with the byte position.
     pub events: Vec<(usize, Event)>,
+    /// The flag of unquoted literal text: 0 at the top of a word, [`SPLIT`] inside the
+    /// operand of an unquoted `${x:-word}` (whose literal blanks split).
+    pub lit_flag: u8,
 }
 
 impl WordBuf {
@@ -160,7 +163,10 @@ fn expand_part(
     buf: &mut WordBuf,
 ) -> Result<(), Ctl> {
     match p {
-        WordPart::Literal(s) => buf.push(s, if quoted { QUOTED } else { 0 }),
+        WordPart::Literal(s) => {
+            let f = if quoted { QUOTED } else { buf.lit_flag };
+            buf.push(s, f)
+        }
         WordPart::SingleQuoted(s) | WordPart::AnsiC(s) => {
             buf.mark();
             buf.push(s, QUOTED);

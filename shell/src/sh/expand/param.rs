@@ -151,12 +151,12 @@ pub fn expand(
                     if set {
                         emit_value(sh, buf);
                     } else {
-                        expand_parts(sh, &word.parts, quoted, mode, buf)?;
+                        operand(sh, word, quoted, mode, buf)?;
                     }
                 }
                 ParamOp::Alternative { .. } => {
                     if set {
-                        expand_parts(sh, &word.parts, quoted, mode, buf)?;
+                        operand(sh, word, quoted, mode, buf)?;
                     }
                 }
                 ParamOp::Assign { .. } => {
@@ -436,6 +436,17 @@ fn replace(
             out
         }
     }
+}
+
+/// Expands the operand of `${x:-word}` / `${x:+word}`: unquoted literal text in it splits.
+fn operand(sh: &mut Shell, word: &Word, quoted: bool, mode: Mode, buf: &mut WordBuf) -> Result<(), Ctl> {
+    let saved = buf.lit_flag;
+    if !quoted {
+        buf.lit_flag = SPLIT;
+    }
+    let r = expand_parts(sh, &word.parts, quoted, mode, buf);
+    buf.lit_flag = saved;
+    r
 }
 
 fn arith_word(sh: &mut Shell, w: &Word) -> Result<i64, Ctl> {
