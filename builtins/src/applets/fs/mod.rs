@@ -3,6 +3,9 @@
 use crate::applet::Applet;
 
 pub mod basename;
+pub mod chgrp;
+pub mod chmod;
+pub mod chown;
 pub mod cp;
 pub mod dirname;
 pub mod ln;
@@ -20,6 +23,9 @@ mod util;
 /// This group's applets, in any order (the registry sorts them).
 pub const APPLETS: &[&Applet] = &[
     &basename::APPLET,
+    &chgrp::APPLET,
+    &chmod::APPLET,
+    &chown::APPLET,
     &cp::APPLET,
     &dirname::APPLET,
     &mkdir::APPLET,
