@@ -11,6 +11,7 @@ pub mod id;
 pub mod logname;
 pub mod nproc;
 pub mod printenv;
+pub mod stty;
 pub mod r#true;
 pub mod tty;
 pub mod uname;
@@ -29,6 +30,7 @@ pub const APPLETS: &[&Applet] = &[
     &nproc::APPLET,
     &printenv::APPLET,
     &r#true::APPLET,
+    &stty::APPLET,
     &tty::APPLET,
     &uname::APPLET,
     &which::APPLET,
