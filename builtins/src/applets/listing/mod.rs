@@ -2,8 +2,9 @@
 
 use crate::applet::Applet;
 
+pub mod du;
 pub mod ls;
 pub mod stat;
 
 /// This group's applets, in any order (the registry sorts them).
-pub const APPLETS: &[&Applet] = &[&ls::APPLET, &stat::APPLET];
+pub const APPLETS: &[&Applet] = &[&du::APPLET, &ls::APPLET, &stat::APPLET];
