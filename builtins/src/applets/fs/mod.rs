@@ -8,15 +8,22 @@ pub mod chmod;
 pub mod chown;
 pub mod cp;
 pub mod dirname;
+pub mod link;
 pub mod ln;
 pub mod mkdir;
+pub mod mkfifo;
+pub mod mknod;
 pub mod mv;
 pub mod pwd;
 pub mod readlink;
 pub mod realpath;
 pub mod rm;
 pub mod rmdir;
+pub mod sync;
+pub mod tee;
 pub mod touch;
+pub mod truncate;
+pub mod unlink;
 #[allow(dead_code)] // until every helper has its applet
 mod util;
 
@@ -26,6 +33,13 @@ pub const APPLETS: &[&Applet] = &[
     &chgrp::APPLET,
     &chmod::APPLET,
     &chown::APPLET,
+    &link::APPLET,
+    &unlink::APPLET,
+    &sync::APPLET,
+    &mkfifo::APPLET,
+    &mknod::APPLET,
+    &tee::APPLET,
+    &truncate::APPLET,
     &cp::APPLET,
     &dirname::APPLET,
     &mkdir::APPLET,

@@ -210,3 +210,32 @@ pub fn cwd() -> io::Result<Vec<u8>> {
         .into_os_string()
         .into_encoded_bytes())
 }
+
+/// Exactly `n` operands (after `--`), for link and unlink: `missing operand` or
+/// `extra operand 'x'` otherwise.
+pub fn exact_operands(ctx: &Ctx<'_>, n: usize) -> Result<Vec<Vec<u8>>, crate::error::Error> {
+    use crate::opts::Arg;
+    let mut ops = Vec::new();
+    let mut opts = ctx.opts(&[]);
+    while let Some(arg) = opts.next()? {
+        match arg {
+            Arg::Value(v) => ops.push(v),
+            other => return Err(opts.unexpected(&other)),
+        }
+    }
+    if ops.len() < n {
+        let m = match ops.last() {
+            Some(last) => {
+                let mut m = b"missing operand after ".to_vec();
+                m.extend_from_slice(&quote(last));
+                m
+            }
+            None => b"missing operand".to_vec(),
+        };
+        return Err(crate::error::Error::usage(m));
+    }
+    if let Some(extra) = ops.get(n) {
+        return Err(opts.unexpected(&Arg::Value(extra.clone())));
+    }
+    Ok(ops)
+}
