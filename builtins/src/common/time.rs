@@ -1030,7 +1030,7 @@ struct Parsed {
 /// zone `tz`; gives seconds and nanoseconds since the epoch, or `None` if it is invalid.
 ///
 /// Accepted, case-insensitively, in any order and combination:
-/// `@SECONDS[.FRAC]` (alone); dates `YYYY-MM-DD`, `MM/DD[/YY[YY]]`, `YYYYMMDD`,
+/// `` (the start of today); `@SECONDS[.FRAC]` (alone); dates `YYYY-MM-DD`, `MM/DD[/YY[YY]]`, `YYYYMMDD`,
 /// `D MONTH [YYYY]`, `MONTH D[,] [YYYY]`; times `HH:MM[:SS[.FRAC]]` with optional
 /// `am`/`pm`, joined to a date by `T` or a space; zones `Z`, `UTC`, `UT`, `GMT`,
 /// `+HH[:MM]`, `+HHMM` right after a time or alone; `now`, `today`, `yesterday`,
@@ -1047,6 +1047,10 @@ pub fn parse_date(s: &[u8], now: (i64, u32), tz: &Tz) -> Option<(i64, u32)> {
     }
     let tokens = tokenize(&s)?;
     let mut p = Parsed::default();
+    if tokens.is_empty() {
+        // An empty string is the start of today.
+        p.time = Some((0, 0, 0, 0));
+    }
     let mut i = 0;
     while i < tokens.len() {
         i = parse_item(&tokens, i, &mut p)?;

@@ -223,6 +223,11 @@ fn now() -> (i64, u32) {
 fn show(ctx: &mut Ctx<'_>, t: (i64, u32), tz: &Tz, format: &[u8]) -> Result<(), Error> {
     let mut tm = time::localtime(t.0, tz);
     tm.nsec = t.1;
+    // GNU's limit: years a C `int tm_year` holds.
+    let years = i64::from(i32::MIN) + 1900..=i64::from(i32::MAX) + 1900;
+    if !years.contains(&tm.year) {
+        return Err(Error::msg(format!("time '{}' is out of range", t.0)));
+    }
     let mut line = time::strftime(format, &tm);
     line.push(b'\n');
     ctx.stdout.write_all(&line)?;
@@ -418,6 +423,8 @@ mod tests {
         );
         let r = run("date", &["-r", "/nonexistent/x"], b"");
         assert_eq!(r.err(), "date: /nonexistent/x: No such file or directory\n");
+        let r = run("date", &["-d", "@67768036191676800"], b"");
+        assert_eq!(r.err(), "date: time '67768036191676800' is out of range\n");
         let r = run("date", &["+%s", "+%s"], b"");
         assert!(r.err().starts_with("date: extra operand '+%s'\n"));
     }
@@ -812,6 +819,11 @@ mod tests {
         ("UTC0", "Dec 25, 2021 12:00am", "2021-12-25 00:00:00 +0000"),
         ("UTC0", "20211225", "2021-12-25 00:00:00 +0000"),
         ("UTC0", "@-1.5", "1969-12-31 23:59:58 +0000"),
+        (
+            "UTC0",
+            "@67768036191676799",
+            "+2147485547-12-31 23:59:59 +0000",
+        ),
         ("UTC0", "2020-01-01 1230", "2020-01-01 12:30:00 +0000"),
         ("UTC0", "2020-01-01 12", "2020-01-01 12:00:00 +0000"),
         ("UTC0", "sept 3 2020", "2020-09-03 00:00:00 +0000"),
@@ -869,6 +881,7 @@ mod tests {
                 .unwrap_or(i64::MIN)
         };
         let today = secs("today 00:00");
+        assert_eq!(secs(""), today);
         assert_eq!(secs("yesterday 00:00"), today - 86_400);
         assert_eq!(secs("tomorrow 00:00"), today + 86_400);
         assert_eq!(secs("midnight"), today);
