@@ -179,6 +179,10 @@ pub fn read(sh: &mut Shell, args: &[Vec<u8>]) -> R {
             break;
         }
         if ppos >= pending.len() {
+            if deadline.is_some_and(|d| std::time::Instant::now() >= d) {
+                timed_out = true;
+                break 'outer;
+            }
             pending.clear();
             ppos = 0;
             let mut chunk = [0u8; 256];

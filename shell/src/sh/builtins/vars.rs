@@ -111,7 +111,7 @@ pub fn unset(sh: &mut Shell, args: &[Vec<u8>]) -> R {
         }
         i += 1;
     }
-    let mut st = 0;
+    let st = 0;
     for name in &args[i.min(args.len())..] {
         if funcs && !vars_only {
             sh.functions.remove(name);
@@ -126,8 +126,7 @@ pub fn unset(sh: &mut Shell, args: &[Vec<u8>]) -> R {
         }
         if sh.vars.unset(name).is_err() {
             sh.error2(&[b"unset: ", name.as_slice()].concat(), "is read only");
-            st = 1;
-            return Err(sh.fatal(2)).or(Ok(st));
+            return Err(sh.fatal(2));
         }
         if name == b"PATH" {
             sh.hash.clear();

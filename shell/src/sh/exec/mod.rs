@@ -34,6 +34,9 @@ pub fn run_list(sh: &mut Shell, list: &List, tail: bool) -> R {
         return Ok(0);
     }
     for (i, item) in list.items.iter().enumerate() {
+        if sh.opts.noexec && !sh.opts.interactive {
+            break;
+        }
         if item.is_async {
             st = process::run_async(sh, &item.and_or)?;
         } else {

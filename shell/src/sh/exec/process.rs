@@ -33,7 +33,6 @@ pub fn fork(sh: &mut Shell) -> Result<Forked, Ctl> {
     }
     if pid == 0 {
         sh.subshell = true;
-        sh.jobs.clear();
         for (sig, t) in sh.traps.iter_mut().enumerate() {
             if matches!(t, Some(Trap::Command(_))) {
                 *t = None;
@@ -100,6 +99,7 @@ pub fn wait_pid(sh: &mut Shell, pid: i32) -> u8 {
 
 /// Collects finished background jobs without blocking.
 pub fn reap_jobs(sh: &mut Shell) {
+    let sub = sh.subshell;
     for job in &mut sh.jobs {
         if job.status.is_some() {
             continue;
@@ -114,7 +114,8 @@ pub fn reap_jobs(sh: &mut Shell) {
                 if p == job.pid {
                     last = Some(decode(status));
                 }
-            } else if r == 0 {
+            } else if r == 0 || sub {
+                // Running, or a subshell's copy of its parent's job (not our child).
                 all_done = false;
             }
         }

@@ -439,7 +439,13 @@ fn replace(
 }
 
 /// Expands the operand of `${x:-word}` / `${x:+word}`: unquoted literal text in it splits.
-fn operand(sh: &mut Shell, word: &Word, quoted: bool, mode: Mode, buf: &mut WordBuf) -> Result<(), Ctl> {
+fn operand(
+    sh: &mut Shell,
+    word: &Word,
+    quoted: bool,
+    mode: Mode,
+    buf: &mut WordBuf,
+) -> Result<(), Ctl> {
     let saved = buf.lit_flag;
     if !quoted {
         buf.lit_flag = SPLIT;
