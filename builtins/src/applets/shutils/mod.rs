@@ -4,7 +4,8 @@
 use crate::applet::Applet;
 
 pub mod printf;
+pub mod seq;
 pub mod test;
 
 /// This group's applets, in any order (the registry sorts them).
-pub const APPLETS: &[&Applet] = &[&printf::APPLET, &test::APPLET, &test::BRACKET];
+pub const APPLETS: &[&Applet] = &[&printf::APPLET, &seq::APPLET, &test::APPLET, &test::BRACKET];
