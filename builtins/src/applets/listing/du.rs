@@ -165,7 +165,6 @@ fn du_tree(
     let mut sums: Vec<u64> = vec![0];
     let mut root_dev = None;
     let mut out_err: Option<std::io::Error> = None;
-    let mut msgs: Vec<Vec<u8>> = Vec::new();
     walk::walk(root, &opts, &mut |e| {
         if ctx.interrupted() {
             return Action::Stop;
@@ -175,12 +174,14 @@ fn du_tree(
         match e.kind {
             Kind::NoStat => {
                 let err = e.err.map_or_else(|| "unknown error".to_string(), strerror);
-                msgs.push(format!("cannot access {}: {err}", quote(path)).into_bytes());
+                let _ = ctx.stdout.flush();
+                ctx.warn_msg(format!("cannot access {}: {err}", quote(path)).as_bytes());
                 return Action::Continue;
             }
             Kind::Unreadable => {
                 let err = e.err.map_or_else(|| "unknown error".to_string(), strerror);
-                msgs.push(format!("cannot read directory {}: {err}", quote(path)).into_bytes());
+                let _ = ctx.stdout.flush();
+                ctx.warn_msg(format!("cannot read directory {}: {err}", quote(path)).as_bytes());
                 return Action::Continue;
             }
             Kind::Cycle => return Action::Continue,
@@ -224,9 +225,6 @@ fn du_tree(
             line.push(b'\t');
             line.extend_from_slice(path);
             line.push(c.eol);
-            for m in msgs.drain(..) {
-                ctx.warn_msg(&m);
-            }
             if let Err(err) = ctx.stdout.write_all(&line) {
                 out_err = Some(err);
                 return Action::Stop;
@@ -234,9 +232,6 @@ fn du_tree(
         }
         Action::Continue
     });
-    for m in msgs {
-        ctx.warn_msg(&m);
-    }
     if let Some(err) = out_err {
         return Err(err.into());
     }

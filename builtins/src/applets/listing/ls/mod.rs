@@ -520,6 +520,8 @@ pub fn quote(name: &[u8]) -> String {
 /// GNU's exit statuses: 1 for a minor problem (in a subdirectory), 2 for serious
 /// trouble (a command-line operand).
 fn fail(ctx: &mut Ctx<'_>, message: String, serious: bool) {
+    // As gnulib's error(): what was listed so far comes out first.
+    let _ = ctx.stdout.flush();
     ctx.note(message.as_bytes());
     ctx.status = ctx.status.max(if serious { 2 } else { 1 });
 }
@@ -747,7 +749,10 @@ fn list_dir(
             if active.contains(&id) {
                 fail(
                     ctx,
-                    format!("{}: not listing already-listed directory", quote(name)),
+                    format!(
+                        "{}: not listing already-listed directory",
+                        String::from_utf8_lossy(&format::quote_name(name, Quoting::ShellEscape))
+                    ),
                     true,
                 );
                 return Ok(());
