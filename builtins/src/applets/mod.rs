@@ -5,6 +5,7 @@ use crate::applet::Applet;
 
 pub mod fs;
 pub mod listing;
+pub mod search;
 pub mod shutils;
 pub mod sys;
 pub mod text;
@@ -13,6 +14,7 @@ pub mod text;
 pub const GROUPS: &[&[&Applet]] = &[
     fs::APPLETS,
     listing::APPLETS,
+    search::APPLETS,
     shutils::APPLETS,
     sys::APPLETS,
     text::APPLETS,
