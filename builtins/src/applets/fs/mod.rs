@@ -24,7 +24,6 @@ pub mod tee;
 pub mod touch;
 pub mod truncate;
 pub mod unlink;
-#[allow(dead_code)] // until every helper has its applet
 mod util;
 
 /// This group's applets, in any order (the registry sorts them).
