@@ -3,9 +3,7 @@
 
 use nix::sys::stat::FileStat;
 
-use super::{
-    Config, Entry, Indicator, Layout, Lister, Quoting, TimeKind, TimeStyle, color, columns,
-};
+use super::{Config, Entry, Indicator, Layout, Lister, Quoting, TimeKind, TimeStyle, columns};
 use crate::common::mode::format_mode;
 use crate::common::num::human_size_base;
 use crate::common::time;
@@ -311,11 +309,12 @@ fn long_line(ls: &mut Lister, e: &Entry, w: &Widths, align: bool, out: &mut Vec<
         out.push(b' ');
     }
     let mode = e.st.as_ref().map(|s| s.st_mode).or(e.dtype);
-    colored_name(ls, &e.name, color::entry_code(e), out);
+    let code = ls.colors.as_ref().and_then(|c| c.entry(e));
+    colored_name(ls, &e.name, code, out);
     match &e.target {
         Some(t) => {
             out.extend_from_slice(b" -> ");
-            let code = e.target_mode.and_then(|m| color::mode_code(m, true));
+            let code = ls.colors.as_ref().and_then(|c| c.target(e, t));
             colored_name(ls, t, code, out);
             if let Some(m) = e.target_mode
                 && let Some(c) = indicator(ls.cfg.indicator, m)
@@ -333,7 +332,7 @@ fn long_line(ls: &mut Lister, e: &Entry, w: &Widths, align: bool, out: &mut Vec<
 }
 
 /// A name in the quoting style, wrapped in its colour when colours are on.
-fn colored_name(ls: &mut Lister, name: &[u8], code: Option<&'static str>, out: &mut Vec<u8>) {
+fn colored_name(ls: &mut Lister, name: &[u8], code: Option<Vec<u8>>, out: &mut Vec<u8>) {
     let quoted = display_name(&ls.cfg, name);
     match code.filter(|_| ls.cfg.color) {
         Some(code) => {
@@ -342,7 +341,7 @@ fn colored_name(ls: &mut Lister, name: &[u8], code: Option<&'static str>, out: &
                 out.extend_from_slice(b"\x1b[0m");
             }
             out.extend_from_slice(b"\x1b[");
-            out.extend_from_slice(code.as_bytes());
+            out.extend_from_slice(&code);
             out.push(b'm');
             out.extend_from_slice(&quoted);
             out.extend_from_slice(b"\x1b[0m");
@@ -391,7 +390,8 @@ fn short_cell(ls: &mut Lister, e: &Entry, w: &Widths, align: bool) -> Cell {
         text.push(b' ');
     }
     let mut width = text.len() + screen_width(&display_name(cfg, &e.name));
-    colored_name(ls, &e.name, color::entry_code(e), &mut text);
+    let code = ls.colors.as_ref().and_then(|c| c.entry(e));
+    colored_name(ls, &e.name, code, &mut text);
     let mode = e.st.as_ref().map(|s| s.st_mode).or(e.dtype);
     if let Some(c) = mode.and_then(|m| indicator(ls.cfg.indicator, m)) {
         text.push(c);

@@ -225,6 +225,8 @@ pub struct Entry {
     pub target: Option<Vec<u8>>,
     /// The mode of what the link points to, when it was looked up and exists.
     pub target_mode: Option<u32>,
+    /// Whether the link's target was looked up (so `target_mode: None` means dangling).
+    pub looked_up_target: bool,
 }
 
 impl Entry {
@@ -250,6 +252,8 @@ pub struct Lister {
     need_stat: bool,
     /// The local time zone, for `-l` dates.
     pub tz: Tz,
+    /// The colour table, when colouring.
+    pub colors: Option<color::Colors>,
 }
 
 fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
@@ -270,7 +274,11 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
         used_color: false,
         need_stat,
         tz: Tz::from_env(ctx.env),
+        colors: None,
     };
+    if ls.cfg.color {
+        ls.colors = Some(color::Colors::from_env(ctx.env));
+    }
     run(ctx, &mut ls, operands)
 }
 
@@ -564,6 +572,7 @@ fn run(ctx: &mut Ctx<'_>, ls: &mut Lister, mut operands: Vec<Vec<u8>>) -> Result
                 dtype: Some(libc::S_IFDIR),
                 target: None,
                 target_mode: None,
+                looked_up_target: false,
             });
             continue;
         }
@@ -642,6 +651,7 @@ fn gobble(
         dtype,
         target: None,
         target_mode: None,
+        looked_up_target: false,
     };
     if !command_line && !ls.need_stat {
         return Some(e);
@@ -692,11 +702,16 @@ fn gobble(
                 command_line,
             ),
         }
-        if ls.cfg.indicator >= Indicator::FileType {
-            e.target_mode = nix::sys::stat::stat(e.path.as_slice())
-                .ok()
-                .map(|s| s.st_mode);
-        }
+    }
+    let colors_need = ls.colors.as_ref().is_some_and(color::Colors::wants_targets);
+    if is_link
+        && ((ls.cfg.layout == Layout::Long && ls.cfg.indicator >= Indicator::FileType)
+            || colors_need)
+    {
+        e.looked_up_target = true;
+        e.target_mode = nix::sys::stat::stat(e.path.as_slice())
+            .ok()
+            .map(|s| s.st_mode);
     }
     Some(e)
 }

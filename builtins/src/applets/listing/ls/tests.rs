@@ -300,6 +300,17 @@ fn colours_use_gnu_defaults() {
         "a\n\x1b[0m\x1b[01;32mbb\x1b[0m\n\x1b[01;34mc\x1b[0m\n\
          \x1b[01;36mdead\x1b[0m\n\x1b[01;36mlink\x1b[0m\n"
     );
+    // LS_COLORS: type keys, suffixes (any case, the last defined wins), ln=target, or.
+    std::fs::write(dir.join("x.TAR"), "").unwrap();
+    let r = ls_env(
+        &["--color=always", &d],
+        &[("LS_COLORS", "di=4:*.tar=1:*r=3:ln=target:or=41:ex=")],
+    );
+    assert_eq!(
+        r.out(),
+        "a\nbb\n\x1b[0m\x1b[4mc\x1b[0m\n\x1b[41mdead\x1b[0m\nlink\n\x1b[3mx.TAR\x1b[0m\n"
+    );
+    std::fs::remove_file(dir.join("x.TAR")).unwrap();
     // No TERM that takes colours: none, as GNU does.
     assert_eq!(ls(&["--color=always", &d]).out(), "a\nbb\nc\ndead\nlink\n");
     assert_eq!(
