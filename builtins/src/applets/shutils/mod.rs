@@ -5,7 +5,16 @@ use crate::applet::Applet;
 
 pub mod printf;
 pub mod seq;
+pub mod sleep;
 pub mod test;
+pub mod yes;
 
 /// This group's applets, in any order (the registry sorts them).
-pub const APPLETS: &[&Applet] = &[&printf::APPLET, &seq::APPLET, &test::APPLET, &test::BRACKET];
+pub const APPLETS: &[&Applet] = &[
+    &printf::APPLET,
+    &seq::APPLET,
+    &sleep::APPLET,
+    &test::APPLET,
+    &test::BRACKET,
+    &yes::APPLET,
+];
