@@ -8,7 +8,6 @@ use crate::prelude::*;
 
 /// The narrowest a column can be: one character and two spaces.
 const MIN_COLUMN_WIDTH: usize = 3;
-const TAB: usize = 8;
 
 /// The screen width: `COLUMNS` if it is a positive number, else the terminal's (from
 /// `TIOCGWINSZ` on standard output; nix's ioctl is one call where a terminal library
@@ -69,13 +68,13 @@ pub fn layout(cfg: &Config, cells: &[Cell], out: &mut Vec<u8>) {
     }
 }
 
-/// Pads from column `from` to `to` with tabs and spaces (spaces only for `tabs` false:
-/// GNU's `-w 0` and colour listings).
-fn indent(out: &mut Vec<u8>, mut from: usize, to: usize, tabs: bool) {
+/// Pads from column `from` to `to` with tabs (stops every `tab`, 0 for none: GNU uses
+/// none with `-w 0` and in colour listings) and spaces.
+fn indent(out: &mut Vec<u8>, mut from: usize, to: usize, tab: usize) {
     while from < to {
-        if tabs && to / TAB > (from + 1) / TAB {
+        if tab != 0 && to / tab > (from + 1) / tab {
             out.push(b'\t');
-            from += TAB - from % TAB;
+            from += tab - from % tab;
         } else {
             out.push(b' ');
             from += 1;
@@ -122,6 +121,14 @@ fn column_widths(cfg: &Config, cells: &[Cell], by_columns: bool) -> Vec<usize> {
         .unwrap_or_else(|| vec![0])
 }
 
+fn tabs(cfg: &Config) -> usize {
+    if cfg.width == 0 || cfg.color {
+        0
+    } else {
+        cfg.tabsize
+    }
+}
+
 fn grid(cfg: &Config, cells: &[Cell], out: &mut Vec<u8>) {
     let by_columns = cfg.layout == Layout::Columns;
     let widths = column_widths(cfg, cells, by_columns);
@@ -139,7 +146,7 @@ fn grid(cfg: &Config, cells: &[Cell], out: &mut Vec<u8>) {
                     break;
                 }
                 let w = width_of(col);
-                indent(out, pos + c.width, pos + w, cfg.width != 0 && !cfg.color);
+                indent(out, pos + c.width, pos + w, tabs(cfg));
                 pos += w;
                 col += 1;
             }
@@ -155,7 +162,7 @@ fn grid(cfg: &Config, cells: &[Cell], out: &mut Vec<u8>) {
                     out.push(cfg.eol);
                     pos = 0;
                 } else {
-                    indent(out, pos + len, pos + w, cfg.width != 0 && !cfg.color);
+                    indent(out, pos + len, pos + w, tabs(cfg));
                     pos += w;
                 }
             }

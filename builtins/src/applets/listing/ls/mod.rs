@@ -23,13 +23,14 @@ use crate::prelude::*;
 
 /// The `ls` applet.
 pub const APPLET: Applet = Applet::new("ls", main, Run::Fork)
-    .usage("[-1aAbcCdfFgGhHiklLmnopqQrRsStuUxX] [-w COLS] [FILE]...")
+    .usage("[-1aAbBcCdfFgGhHiklLmnopqQrRsStuUxX] [-w COLS] [-T TABS] [FILE]...")
     .help(
         "List directory contents.\n\n\
          -1\tOne name per line\n\
          -a\tInclude names starting with .\n\
          -A\tLike -a, without . and ..\n\
          -b\tEscape nonprinting characters C-style\n\
+         -B\tIgnore names ending in ~\n\
          -c\tWith -l: show ctime; sort by it with -t or without -l\n\
          -C\tList in columns, top to bottom\n\
          -d\tList directories themselves, not their contents\n\
@@ -56,6 +57,7 @@ pub const APPLET: Applet = Applet::new("ls", main, Run::Fork)
          -t\tSort by time, newest first\n\
          -u\tWith -l: show atime; sort by it with -t or without -l\n\
          -U\tDo not sort\n\
+         -T N\tTab stops every N columns (0: spaces only)\n\
          -w N\tAssume a screen N columns wide\n\
          -x\tList in columns, across\n\
          -X\tSort by extension\n\
@@ -102,6 +104,8 @@ const LONGS: &[&str] = &[
     "color",
     "colour",
     "zero",
+    "tabsize",
+    "ignore-backups",
 ];
 
 /// How names are shown.
@@ -206,6 +210,9 @@ pub struct Config {
     pub time_style: TimeStyle,
     pub dirs_first: bool,
     pub width: usize,
+    /// Tab stops for column padding (`-T`; 0: spaces only).
+    pub tabsize: usize,
+    ignore_backups: bool,
     pub eol: u8,
     /// Now, for the six-month rule.
     pub now: (i64, i64),
@@ -310,6 +317,8 @@ fn parse(ctx: &mut Ctx<'_>) -> Result<(Config, Vec<Vec<u8>>), Error> {
         time_style: TimeStyle::Locale,
         dirs_first: false,
         width: 80,
+        tabsize: 8,
+        ignore_backups: false,
         eol: b'\n',
         now: now(),
     };
@@ -453,6 +462,12 @@ fn parse(ctx: &mut Ctx<'_>) -> Result<(Config, Vec<Vec<u8>>), Error> {
                 color_when = Some(opts.optional_value().unwrap_or_else(|| b"always".to_vec()));
             }
             Arg::Long("zero") => c.eol = 0,
+            Arg::Short('T') | Arg::Long("tabsize") => {
+                let v = opts.value()?;
+                c.tabsize = crate::opts::parse_number::<usize>(&v, "tab size")
+                    .map_err(|_| Error::msg(format!("invalid tab size: {}", quote(&v))))?;
+            }
+            Arg::Short('B') | Arg::Long("ignore-backups") => c.ignore_backups = true,
             Arg::Value(v) => operands.push(v),
             other => return Err(opts.unexpected(&other)),
         }
@@ -803,7 +818,9 @@ fn list_dir(
             }
         };
         let n = de.file_name().into_vec();
-        if ls.cfg.hidden == Hidden::Dots && n.first() == Some(&b'.') {
+        if ls.cfg.hidden == Hidden::Dots && n.first() == Some(&b'.')
+            || ls.cfg.ignore_backups && n.ends_with(b"~")
+        {
             continue;
         }
         let dtype = de.file_type().ok().map(file_type_bits);
