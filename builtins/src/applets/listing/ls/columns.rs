@@ -83,7 +83,9 @@ fn indent(out: &mut Vec<u8>, mut from: usize, to: usize, tab: usize) {
 }
 
 /// The column widths GNU picks: the most columns whose line stays shorter than the
-/// screen, each as wide as its widest name plus two (the last without the two).
+/// screen, each as wide as its widest name plus two (the last without the two). Tried
+/// from the most columns down, each in one pass that stops once the line is too long,
+/// so memory stays linear whatever the width.
 fn column_widths(cfg: &Config, cells: &[Cell], by_columns: bool) -> Vec<usize> {
     let n = cells.len();
     let max_cols = match cfg.width / MIN_COLUMN_WIDTH {
@@ -91,34 +93,41 @@ fn column_widths(cfg: &Config, cells: &[Cell], by_columns: bool) -> Vec<usize> {
         m => m.min(n),
     }
     .max(1);
-    // For each candidate count i+1: its widths, line length and whether it still fits.
-    let mut cand: Vec<(Vec<usize>, usize, bool)> =
-        (0..max_cols).map(|i| (vec![0; i + 1], 0, true)).collect();
-    for (f, cell) in cells.iter().enumerate() {
-        for (i, (widths, line, valid)) in cand.iter_mut().enumerate() {
-            if !*valid {
-                continue;
-            }
+    let mut widths = Vec::new();
+    for cols in (1..=max_cols).rev() {
+        widths.clear();
+        widths.resize(cols, 0);
+        let rows = n.div_ceil(cols);
+        let mut line = 0;
+        let mut fits = true;
+        for (f, cell) in cells.iter().enumerate() {
             let idx = if by_columns {
-                f / n.div_ceil(i + 1)
+                f / rows.max(1)
             } else {
-                f % (i + 1)
+                f % cols
             };
-            let real = cell.width + if idx == i { 0 } else { 2 };
+            let real = cell.width + if idx + 1 == cols { 0 } else { 2 };
             if let Some(w) = widths.get_mut(idx)
                 && *w < real
             {
-                *line += real - *w;
+                line += real - *w;
                 *w = real;
-                *valid = cfg.width == 0 || *line < cfg.width;
+                if cfg.width != 0 && line >= cfg.width {
+                    fits = false;
+                    break;
+                }
             }
         }
+        if fits || cols == 1 {
+            if !fits {
+                // Even one column is too wide: GNU still uses it, as wide as the widest.
+                widths.clear();
+                widths.push(cells.iter().map(|c| c.width).max().unwrap_or(0));
+            }
+            return widths;
+        }
     }
-    let best = cand.iter().rposition(|c| c.2).unwrap_or(0);
-    cand.into_iter()
-        .nth(best)
-        .map(|c| c.0)
-        .unwrap_or_else(|| vec![0])
+    widths
 }
 
 fn tabs(cfg: &Config) -> usize {
