@@ -192,6 +192,10 @@ pub struct Shell {
     pub in_trap: u32,
     /// Whether EXIT trap has run already.
     pub exiting: bool,
+    /// `$_`: the last argument of the previous simple command.
+    pub last_arg: Vec<u8>,
+    /// When the shell started (for `$SECONDS`).
+    pub started: std::time::Instant,
 }
 
 impl AliasHook for Shell {
@@ -230,6 +234,23 @@ impl Shell {
             let _ = vars.set(b"PS4", b"+ ".to_vec(), false);
         }
         let _ = vars.set(b"OPTIND", b"1".to_vec(), false);
+        if vars.get(b"PATH").is_none() {
+            let _ = vars.set(
+                b"PATH",
+                b"/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".to_vec(),
+                false,
+            );
+        }
+        let uid = nix::unistd::getuid().as_raw().to_string().into_bytes();
+        let euid = nix::unistd::geteuid().as_raw().to_string().into_bytes();
+        if vars.get(b"UID").is_none() {
+            let _ = vars.set(b"UID", uid, false);
+            vars.set_readonly(b"UID");
+        }
+        if vars.get(b"EUID").is_none() {
+            let _ = vars.set(b"EUID", euid, false);
+            vars.set_readonly(b"EUID");
+        }
         let pwd = initial_pwd(vars.get(b"PWD"));
         if !pwd.is_empty() {
             let _ = vars.set(b"PWD", pwd.clone(), true);
@@ -264,6 +285,8 @@ impl Shell {
             pwd,
             in_trap: 0,
             exiting: false,
+            last_arg: Vec::new(),
+            started: std::time::Instant::now(),
         }
     }
 

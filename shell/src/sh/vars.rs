@@ -150,8 +150,8 @@ impl Vars {
         !self.scopes.is_empty()
     }
 
-    /// Makes `name` local to the current function; it starts out with the outer value
-    /// (as in dash and ash) and flags, and gets the outer record back on return.
+    /// Makes `name` local to the current function; it starts out unset (as in bash; dash
+    /// and ash keep the outer value) and gets the outer record back on return.
     pub fn make_local(&mut self, name: &[u8]) {
         let Some(frame) = self.scopes.last_mut() else {
             return;
@@ -161,9 +161,8 @@ impl Vars {
         }
         let old = self.map.get(name).cloned();
         frame.push((name.to_vec(), old.clone()));
-        let mut fresh = old.unwrap_or_default();
-        fresh.readonly = false;
-        self.map.insert(name.to_vec(), fresh);
+        let _ = old;
+        self.map.insert(name.to_vec(), Var::default());
     }
 
     /// The exported variables with values, as `NAME=value` C strings for `execve`.
@@ -210,7 +209,7 @@ mod tests {
         v.set(b"x", b"outer".to_vec(), false).unwrap();
         v.push_scope();
         v.make_local(b"x");
-        assert_eq!(v.get(b"x"), Some(&b"outer"[..]));
+        assert_eq!(v.get(b"x"), None);
         v.set(b"x", b"inner".to_vec(), false).unwrap();
         v.unset(b"x").unwrap();
         assert_eq!(v.get(b"x"), None);

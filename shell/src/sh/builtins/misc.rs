@@ -12,6 +12,10 @@ pub fn colon(_sh: &mut Shell, _args: &[Vec<u8>]) -> R {
 }
 
 fn loop_count(sh: &Shell, args: &[Vec<u8>]) -> Result<u32, Ctl> {
+    if args.len() > 2 {
+        sh.error2(&args[0], "too many arguments");
+        return Err(sh.fatal(2));
+    }
     match args.get(1) {
         None => Ok(1),
         Some(a) => match number(a) {
@@ -202,20 +206,14 @@ pub fn alias(sh: &mut Shell, args: &[Vec<u8>]) -> R {
         let mut names: Vec<_> = sh.aliases.iter().collect();
         names.sort();
         for (n, v) in names {
-            text.extend_from_slice(n);
-            text.push(b'=');
-            text.extend_from_slice(&quote(v));
-            text.push(b'\n');
+            alias_line(&mut text, n, v);
         }
     }
     for a in &args[1..] {
         if let Some(eq) = a.iter().position(|&c| c == b'=') {
             sh.aliases.insert(a[..eq].to_vec(), a[eq + 1..].to_vec());
         } else if let Some(v) = sh.aliases.get(a) {
-            text.extend_from_slice(a);
-            text.push(b'=');
-            text.extend_from_slice(&quote(v));
-            text.push(b'\n');
+            alias_line(&mut text, a, v);
         } else {
             sh.error2(&[b"alias: ", a.as_slice()].concat(), "not found");
             st = 1;
@@ -224,8 +222,27 @@ pub fn alias(sh: &mut Shell, args: &[Vec<u8>]) -> R {
     Ok(out(sh, b"alias", &text).max(st))
 }
 
+/// `alias NAME='VALUE'`, re-usable as input (bash's listing).
+fn alias_line(text: &mut Vec<u8>, name: &[u8], value: &[u8]) {
+    text.extend_from_slice(b"alias ");
+    text.extend_from_slice(name);
+    text.extend_from_slice(b"='");
+    for &c in value {
+        if c == b'\'' {
+            text.extend_from_slice(b"'\\''");
+        } else {
+            text.push(c);
+        }
+    }
+    text.extend_from_slice(b"'\n");
+}
+
 /// `unalias [-a] name...`.
 pub fn unalias(sh: &mut Shell, args: &[Vec<u8>]) -> R {
+    if args.len() < 2 {
+        sh.error(b"unalias: usage: unalias [-a] name [name ...]");
+        return Ok(2);
+    }
     let mut st = 0;
     for a in &args[1..] {
         if a == b"-a" {
@@ -336,7 +353,7 @@ pub fn command(sh: &mut Shell, args: &[Vec<u8>]) -> R {
                     if big_v {
                         sh.error2(name, "not found");
                     }
-                    st = 127;
+                    st = 1;
                 }
             }
         }

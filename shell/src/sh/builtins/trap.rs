@@ -8,7 +8,7 @@ fn cond_name(n: usize) -> String {
     if n == 0 {
         "EXIT".into()
     } else {
-        signals::name(n as i32).unwrap_or_else(|| n.to_string())
+        signals::name(n as i32).map_or_else(|| n.to_string(), |s| format!("SIG{s}"))
     }
 }
 
@@ -74,12 +74,14 @@ pub fn trap(sh: &mut Shell, args: &[Vec<u8>]) -> R {
             continue;
         };
         let n = n as usize;
-        if n >= sh.traps.len() || n == libc::SIGKILL as usize || n == libc::SIGSTOP as usize {
-            if n != 0 {
-                sh.error2(&[b"trap: ", c.as_slice()].concat(), "bad trap");
-                st = 1;
-                continue;
-            }
+        if n >= sh.traps.len() {
+            sh.error2(&[b"trap: ", c.as_slice()].concat(), "bad trap");
+            st = 1;
+            continue;
+        }
+        if n == libc::SIGKILL as usize || n == libc::SIGSTOP as usize {
+            // Cannot be caught; bash and dash accept the request and do nothing.
+            continue;
         }
         if n > 0 && sh.ignored_at_entry[n] && !sh.opts.interactive {
             continue;

@@ -11,6 +11,7 @@ use crate::sh::state::{Ctl, R, Shell};
 
 /// Runs a compound command.
 pub fn run(sh: &mut Shell, c: &CompoundCommand, tail: bool) -> R {
+    sh.lineno = c.line;
     if c.redirects.is_empty() {
         return body(sh, &c.kind, tail);
     }

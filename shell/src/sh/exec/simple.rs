@@ -68,7 +68,12 @@ pub fn run(sh: &mut Shell, cmd: &SimpleCommand, tail: bool) -> R {
     if sh.opts.xtrace {
         trace(sh, &assigns, &fields);
     }
-    dispatch(sh, &fields, assigns, &cmd.redirects, tail, false)
+    let r = dispatch(sh, &fields, assigns, &cmd.redirects, tail, false);
+    if let Some(last) = fields.last() {
+        sh.last_arg.clear();
+        sh.last_arg.extend_from_slice(last);
+    }
+    r
 }
 
 /// The lookup and run of an expanded command. `no_functions` is `command`'s lookup.

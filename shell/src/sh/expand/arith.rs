@@ -38,7 +38,7 @@ pub fn eval(sh: &mut Shell, text: &[u8]) -> Result<i64, Ctl> {
         Ok(v) => Ok(v),
         Err(e) => {
             sh.error(format!("arithmetic expression: {}", e.message()).as_bytes());
-            Err(sh.fatal(2))
+            Err(sh.fatal(1))
         }
     }
 }

@@ -16,6 +16,8 @@ pub fn lookup(sh: &mut Shell, p: &Param) -> Option<Vec<u8>> {
             match n.as_slice() {
                 b"RANDOM" => Some(sh.next_random().to_string().into_bytes()),
                 b"LINENO" => Some(sh.lineno.to_string().into_bytes()),
+                b"_" => Some(sh.last_arg.clone()),
+                b"SECONDS" => Some(sh.started.elapsed().as_secs().to_string().into_bytes()),
                 _ => None,
             }
         }
@@ -67,7 +69,7 @@ fn is_list(p: &Param) -> bool {
 /// Reports an unset parameter under `set -u` and gives the fatal jump.
 fn unset_error(sh: &Shell, p: &Param) -> Ctl {
     sh.error2(&name_of(p), "parameter not set");
-    sh.fatal(2)
+    sh.fatal(1)
 }
 
 /// Expands `pe` into `buf`.
@@ -189,7 +191,7 @@ pub fn expand(
                         m.extend_from_slice(b": ");
                         m.extend_from_slice(&msg);
                         sh.error(&m);
-                        return Err(sh.fatal(2));
+                        return Err(sh.fatal(1));
                     }
                 }
             }
