@@ -23,7 +23,7 @@ use crate::prelude::*;
 
 /// The `ls` applet.
 pub const APPLET: Applet = Applet::new("ls", main, Run::Fork)
-    .usage("[-1aAbBcCdfFgGhHiklLmnopqQrRsStuUxX] [-w COLS] [-T TABS] [FILE]...")
+    .usage("[-1aAbBcCdfFgGhHiklLmnopqQrRsStuUxX] [-w COLS] [-I PAT] [FILE]...")
     .help(
         "List directory contents.\n\n\
          -1\tOne name per line\n\
@@ -41,6 +41,7 @@ pub const APPLET: Applet = Applet::new("ls", main, Run::Fork)
          -h\tHuman-readable sizes (1K 234M 2G)\n\
          -H\tFollow symbolic links named on the command line\n\
          -i\tPrint inode numbers\n\
+         -I PAT\tLeave out names matching the shell pattern PAT (--hide: unless -a)\n\
          -k\tSizes in 1024-byte blocks\n\
          -l\tLong listing\n\
          -L\tFollow all symbolic links\n\
@@ -106,6 +107,8 @@ const LONGS: &[&str] = &[
     "zero",
     "tabsize",
     "ignore-backups",
+    "ignore",
+    "hide",
 ];
 
 /// How names are shown.
@@ -213,6 +216,9 @@ pub struct Config {
     /// Tab stops for column padding (`-T`; 0: spaces only).
     pub tabsize: usize,
     ignore_backups: bool,
+    /// `-I` patterns (always applied) and `--hide` ones (not with `-a`/`-A`).
+    ignore: Vec<Vec<u8>>,
+    hide: Vec<Vec<u8>>,
     pub eol: u8,
     /// Now, for the six-month rule.
     pub now: (i64, i64),
@@ -319,6 +325,8 @@ fn parse(ctx: &mut Ctx<'_>) -> Result<(Config, Vec<Vec<u8>>), Error> {
         width: 80,
         tabsize: 8,
         ignore_backups: false,
+        ignore: Vec::new(),
+        hide: Vec::new(),
         eol: b'\n',
         now: now(),
     };
@@ -468,6 +476,8 @@ fn parse(ctx: &mut Ctx<'_>) -> Result<(Config, Vec<Vec<u8>>), Error> {
                     .map_err(|_| Error::msg(format!("invalid tab size: {}", quote(&v))))?;
             }
             Arg::Short('B') | Arg::Long("ignore-backups") => c.ignore_backups = true,
+            Arg::Short('I') | Arg::Long("ignore") => c.ignore.push(opts.value()?),
+            Arg::Long("hide") => c.hide.push(opts.value()?),
             Arg::Value(v) => operands.push(v),
             other => return Err(opts.unexpected(&other)),
         }
@@ -818,9 +828,7 @@ fn list_dir(
             }
         };
         let n = de.file_name().into_vec();
-        if ls.cfg.hidden == Hidden::Dots && n.first() == Some(&b'.')
-            || ls.cfg.ignore_backups && n.ends_with(b"~")
-        {
+        if ignored(&ls.cfg, &n) {
             continue;
         }
         let dtype = de.file_type().ok().map(file_type_bits);
@@ -845,6 +853,14 @@ fn list_dir(
     let out = format::listing(ls, &entries, true);
     ctx.stdout.write_all(&out)?;
     Ok(())
+}
+
+/// Whether a directory entry is left out: dot files, `-B` backups, `-I` and `--hide`.
+fn ignored(cfg: &Config, name: &[u8]) -> bool {
+    (cfg.hidden == Hidden::Dots && name.first() == Some(&b'.'))
+        || (cfg.ignore_backups && name.ends_with(b"~"))
+        || cfg.ignore.iter().any(|p| sort::glob_match(p, name))
+        || (cfg.hidden == Hidden::Dots && cfg.hide.iter().any(|p| sort::glob_match(p, name)))
 }
 
 fn file_type_bits(t: std::fs::FileType) -> u32 {
