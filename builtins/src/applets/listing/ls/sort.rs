@@ -107,39 +107,6 @@ pub fn version_cmp(a: &[u8], b: &[u8]) -> Ordering {
     Ordering::Equal
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn versions() {
-        let mut v: Vec<&[u8]> = vec![b"a10", b"a2", b"a1", b"a1~", b"a", b"b", b"a02"];
-        v.sort_by(|a, b| version_cmp(a, b).then(a.cmp(b)));
-        assert_eq!(v, [&b"a"[..], b"a1~", b"a1", b"a02", b"a2", b"a10", b"b"]);
-        assert_eq!(extension(b".bashrc"), b"");
-        assert_eq!(extension(b"x.tar.gz"), b".gz");
-    }
-
-    #[test]
-    fn globs() {
-        for (p, n, want) in [
-            ("*.o", "a.o", true),
-            ("*.o", "a.c", false),
-            ("*", ".hidden", false),
-            (".*", ".hidden", true),
-            ("a?c", "abc", true),
-            ("[a-c]x", "bx", true),
-            ("[!a-c]x", "bx", false),
-            ("[]]", "]", true),
-            ("\\*", "*", true),
-            ("*b*c", "abxbc", true),
-            ("[", "[", false),
-        ] {
-            assert_eq!(glob_match(p.as_bytes(), n.as_bytes()), want, "{p} {n}");
-        }
-    }
-}
-
 /// Whether `name` matches the shell pattern `pat` (`*`, `?`, `[...]` with `!`/`^` and
 /// ranges, `\` quoting), as fnmatch with `FNM_PERIOD` does for `ls -I` and `--hide`:
 /// a leading `.` matches only a literal `.`.
@@ -209,4 +176,37 @@ fn bracket(pat: &[u8], open: usize, c: u8) -> Option<usize> {
         }
     }
     (hit != negate).then_some(i + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions() {
+        let mut v: Vec<&[u8]> = vec![b"a10", b"a2", b"a1", b"a1~", b"a", b"b", b"a02"];
+        v.sort_by(|a, b| version_cmp(a, b).then(a.cmp(b)));
+        assert_eq!(v, [&b"a"[..], b"a1~", b"a1", b"a02", b"a2", b"a10", b"b"]);
+        assert_eq!(extension(b".bashrc"), b"");
+        assert_eq!(extension(b"x.tar.gz"), b".gz");
+    }
+
+    #[test]
+    fn globs() {
+        for (p, n, want) in [
+            ("*.o", "a.o", true),
+            ("*.o", "a.c", false),
+            ("*", ".hidden", false),
+            (".*", ".hidden", true),
+            ("a?c", "abc", true),
+            ("[a-c]x", "bx", true),
+            ("[!a-c]x", "bx", false),
+            ("[]]", "]", true),
+            ("\\*", "*", true),
+            ("*b*c", "abxbc", true),
+            ("[", "[", false),
+        ] {
+            assert_eq!(glob_match(p.as_bytes(), n.as_bytes()), want, "{p} {n}");
+        }
+    }
 }
