@@ -3,6 +3,7 @@
 use crate::applet::Applet;
 
 pub mod grep;
+pub mod sed;
 
 /// This group's applets, in any order (the registry sorts them).
-pub const APPLETS: &[&Applet] = &[&grep::APPLET, &grep::EGREP, &grep::FGREP];
+pub const APPLETS: &[&Applet] = &[&grep::APPLET, &grep::EGREP, &grep::FGREP, &sed::APPLET];
