@@ -5,7 +5,8 @@ use crate::applet::Applet;
 pub mod cat;
 pub mod echo;
 pub mod head;
+pub mod tail;
 mod util;
 
 /// This group's applets, in any order (the registry sorts them).
-pub const APPLETS: &[&Applet] = &[&cat::APPLET, &echo::APPLET, &head::APPLET];
+pub const APPLETS: &[&Applet] = &[&cat::APPLET, &echo::APPLET, &head::APPLET, &tail::APPLET];
