@@ -3,6 +3,7 @@
 
 use crate::applet::Applet;
 
+pub mod archive;
 pub mod fs;
 pub mod listing;
 pub mod search;
@@ -12,6 +13,7 @@ pub mod text;
 
 /// Every group's applet list, for the registry.
 pub const GROUPS: &[&[&Applet]] = &[
+    archive::APPLETS,
     fs::APPLETS,
     listing::APPLETS,
     search::APPLETS,

@@ -1,0 +1,10 @@
+//! The archive applets: tar, cpio, gzip, gunzip, zcat. Archives are hostile input: every
+//! field is bounds-checked, and extraction never writes outside its target directory
+//! (see `safe`).
+
+use crate::applet::Applet;
+
+pub mod gzip;
+
+/// The archive group's applets.
+pub const APPLETS: &[&Applet] = &[&gzip::APPLET, &gzip::GUNZIP, &gzip::ZCAT];
