@@ -49,9 +49,24 @@ pub fn continue_(sh: &mut Shell, args: &[Vec<u8>]) -> R {
     Err(Ctl::Continue(n.min(sh.loop_depth)))
 }
 
+/// `builtin name [args]`: runs a shell builtin, skipping functions and applets.
+pub fn builtin(sh: &mut Shell, args: &[Vec<u8>]) -> R {
+    let Some(name) = args.get(1) else {
+        return Ok(0);
+    };
+    match super::special(name).or_else(|| super::regular(name)) {
+        Some(b) => b(sh, &args[1..]),
+        None => {
+            sh.error2(&[b"builtin: ", name.as_slice()].concat(), "not a shell builtin");
+            Ok(1)
+        }
+    }
+}
+
 /// `eval args...`.
 pub fn eval(sh: &mut Shell, args: &[Vec<u8>]) -> R {
-    let src = args[1..].join(&b' ');
+    let skip = if args.get(1).is_some_and(|a| a == b"--") { 2 } else { 1 };
+    let src = args[skip.min(args.len())..].join(&b' ');
     if src.is_empty() {
         return Ok(0);
     }
@@ -123,9 +138,16 @@ pub fn shift(sh: &mut Shell, args: &[Vec<u8>]) -> R {
 
 /// `. file [args]` and `source`.
 pub fn dot(sh: &mut Shell, args: &[Vec<u8>]) -> R {
+    let args = if args.get(1).is_some_and(|a| a == b"--") {
+        let mut v = vec![args[0].clone()];
+        v.extend(args[2..].iter().cloned());
+        std::borrow::Cow::Owned(v)
+    } else {
+        std::borrow::Cow::Borrowed(args)
+    };
     let Some(file) = args.get(1) else {
         sh.error2(&args[0], "filename argument required");
-        return Err(sh.fatal(2));
+        return Ok(2);
     };
     let path = if file.contains(&b'/') {
         Some(file.clone())
@@ -149,7 +171,7 @@ pub fn dot(sh: &mut Shell, args: &[Vec<u8>]) -> R {
             &[b"cannot open ", file.as_slice()].concat(),
             "No such file or directory",
         );
-        return Err(sh.fatal(2));
+        return Ok(1);
     };
     let saved_pos = if args.len() > 2 {
         Some(std::mem::replace(&mut sh.positional, args[2..].to_vec()))
@@ -502,6 +524,10 @@ pub fn kill(sh: &mut Shell, args: &[Vec<u8>]) -> R {
                     match number(a) {
                         Some(n) => {
                             let n = if n > 128 { n - 128 } else { n };
+                            if n == 0 {
+                                text.extend_from_slice(b"EXIT\n");
+                                continue;
+                            }
                             match crate::sh::signals::name(n as i32) {
                                 Some(s) => text.extend_from_slice(format!("{s}\n").as_bytes()),
                                 None => {

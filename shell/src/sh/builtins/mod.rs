@@ -39,6 +39,7 @@ const SPECIAL: &[(&[u8], Builtin)] = &[
 const REGULAR: &[(&[u8], Builtin)] = &[
     (b"alias", misc::alias),
     (b"bg", misc::fg_bg),
+    (b"builtin", misc::builtin),
     (b"cd", cd::cd),
     (b"command", misc::command),
     (b"fg", misc::fg_bg),

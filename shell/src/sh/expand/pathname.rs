@@ -30,6 +30,14 @@ pub fn glob(bytes: &[u8], flags: &[u8]) -> Vec<Vec<u8>> {
             start = i + 1;
         }
     }
+    // A word whose components are all literal (`[`, `a[b`) matches only itself: leave
+    // it as it is without touching the file system.
+    let live = |c: &(&[u8], Vec<bool>)| {
+        Pattern::new(c.0, &c.1, Options::default()).has_magic()
+    };
+    if !comps.iter().any(live) {
+        return Vec::new();
+    }
     let absolute = bytes.first() == Some(&b'/');
     let mut paths: Vec<Vec<u8>> = vec![if absolute { b"/".to_vec() } else { Vec::new() }];
     let n = comps.len();
