@@ -7,6 +7,13 @@ pub mod echo;
 pub mod head;
 pub mod tail;
 mod util;
+pub mod wc;
 
 /// This group's applets, in any order (the registry sorts them).
-pub const APPLETS: &[&Applet] = &[&cat::APPLET, &echo::APPLET, &head::APPLET, &tail::APPLET];
+pub const APPLETS: &[&Applet] = &[
+    &cat::APPLET,
+    &echo::APPLET,
+    &head::APPLET,
+    &tail::APPLET,
+    &wc::APPLET,
+];
