@@ -27,8 +27,9 @@ enum Inst {
     Backref(usize),
     /// Record the position in loop register `k`.
     Mark(usize),
-    /// Fail unless the position moved since the matching `Mark` (no empty iterations).
-    Progress(usize),
+    /// If the position did not move since the matching `Mark`, leave the loop (jump to
+    /// the target): an empty iteration is allowed once, so `\(a*\)*` sets `\1` to "".
+    Progress(usize, usize),
     Match,
 }
 
@@ -126,10 +127,13 @@ impl Compiler {
                         }
                         self.push(Inst::Mark(k))?;
                         self.node(inner)?;
-                        self.push(Inst::Progress(k))?;
+                        let progress = self.push(Inst::Progress(k, 0))?;
                         self.push(Inst::Jmp(split))?;
                         let end = self.insts.len();
                         self.patch(split, end);
+                        if let Some(Inst::Progress(_, t)) = self.insts.get_mut(progress) {
+                            *t = end;
+                        }
                     }
                     Some(max) => {
                         let mut splits = Vec::new();
@@ -280,9 +284,13 @@ impl Program {
                     pc += 1;
                     true
                 }
-                Some(Inst::Progress(k)) => {
-                    pc += 1;
-                    regs[self.slots + k] != pos
+                Some(Inst::Progress(k, exit)) => {
+                    pc = if regs[self.slots + k] == pos {
+                        *exit
+                    } else {
+                        pc + 1
+                    };
+                    true
                 }
                 Some(Inst::Backref(i)) => {
                     pc += 1;

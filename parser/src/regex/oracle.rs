@@ -100,13 +100,95 @@ fn group_in_repeat(n: &Node, in_rep: bool) -> bool {
     }
 }
 
-/// Compares rbox with glibc on one pattern and a few haystacks; returns a description
-/// of each disagreement.
-fn compare(pat: &[u8], opts: &Options, hays: &[&[u8]], check_groups: bool) -> Vec<String> {
-    let mut bad = Vec::new();
+/// Groups that sit inside a repetition, and whether some backreference names one: glibc
+/// mishandles those (`(b*){2}\1` does not match " " there), so they are not compared.
+fn backref_into_repeat(n: &Node) -> bool {
+    fn walk(n: &Node, in_rep: bool, rep_groups: &mut Vec<usize>, refs: &mut Vec<usize>) {
+        match n {
+            Node::Group(inner, i) => {
+                if in_rep {
+                    rep_groups.push(*i);
+                }
+                walk(inner, in_rep, rep_groups, refs);
+            }
+            Node::Repeat(inner, _, _) => walk(inner, true, rep_groups, refs),
+            Node::Concat(v) | Node::Alt(v) => {
+                for x in v {
+                    walk(x, in_rep, rep_groups, refs);
+                }
+            }
+            Node::Backref(i) => refs.push(*i),
+            _ => {}
+        }
+    }
+    let (mut rep_groups, mut refs) = (Vec::new(), Vec::new());
+    walk(n, false, &mut rep_groups, &mut refs);
+    refs.iter().any(|r| rep_groups.contains(r))
+}
+
+/// Whether a repetition of something that can match empty sits inside another one.
+fn nullable_repeat_nest(n: &Node, in_rep: bool) -> bool {
+    match n {
+        Node::Group(inner, _) => nullable_repeat_nest(inner, in_rep),
+        Node::Repeat(inner, _, _) => {
+            (in_rep && nullable(inner)) || nullable_repeat_nest(inner, true)
+        }
+        Node::Concat(v) | Node::Alt(v) => v.iter().any(|x| nullable_repeat_nest(x, in_rep)),
+        _ => false,
+    }
+}
+
+/// How many repetition operators the node has.
+fn repeats(n: &Node) -> usize {
+    match n {
+        Node::Group(inner, _) => repeats(inner),
+        Node::Repeat(inner, _, _) => 1 + repeats(inner),
+        Node::Concat(v) | Node::Alt(v) => v.iter().map(repeats).sum(),
+        _ => 0,
+    }
+}
+
+/// Whether the node can match the empty string (ignoring assertions' conditions).
+fn nullable(n: &Node) -> bool {
+    match n {
+        Node::Empty | Node::Look(_) => true,
+        Node::Literal(_) | Node::Set(_) => false,
+        Node::Backref(_) => true,
+        Node::Group(inner, _) => nullable(inner),
+        Node::Repeat(inner, min, _) => *min == 0 || nullable(inner),
+        Node::Concat(v) => v.iter().all(nullable),
+        Node::Alt(v) => v.iter().any(nullable),
+    }
+}
+
+/// Whether an alternation has a branch that can match empty before its last branch:
+/// glibc then sometimes prefers a later branch of the same length (see the module doc).
+fn empty_branch_first(n: &Node) -> bool {
+    match n {
+        Node::Group(inner, _) | Node::Repeat(inner, _, _) => empty_branch_first(inner),
+        Node::Concat(v) => v.iter().any(empty_branch_first),
+        Node::Alt(v) => v[..v.len() - 1].iter().any(nullable) || v.iter().any(empty_branch_first),
+        _ => false,
+    }
+}
+
+/// What one comparison found.
+#[derive(Default)]
+struct Report {
+    /// Disagreements on compiling, match/no-match or the overall span: always bugs.
+    bad: Vec<String>,
+    /// Group disagreements (engine choice between equally long decompositions).
+    bad_groups: Vec<String>,
+    /// Matches whose groups were compared.
+    groups_compared: usize,
+}
+
+/// Compares rbox with glibc on one pattern and a few haystacks.
+fn compare(pat: &[u8], opts: &Options, hays: &[&[u8]], report: &mut Report) {
+    let bad = &mut report.bad;
     let show = |s: &[u8]| String::from_utf8_lossy(s).into_owned();
     let Some(g) = Glibc::new(pat, opts) else {
-        return bad;
+        return;
     };
     let r = Regex::new(pat, opts);
     let (g, r) = match (g, r) {
@@ -117,26 +199,38 @@ fn compare(pat: &[u8], opts: &Options, hays: &[&[u8]], check_groups: bool) -> Ve
                     show(pat)
                 ));
             }
-            return bad;
+            return;
         }
         (Err(ge), Ok(_)) => {
             bad.push(format!(
                 "{:?} {opts:?}: glibc rejects ({ge}), rbox accepts",
                 show(pat)
             ));
-            return bad;
+            return;
         }
         (Ok(_), Err(re)) => {
             bad.push(format!(
                 "{:?} {opts:?}: glibc accepts, rbox rejects ({re})",
                 show(pat)
             ));
-            return bad;
+            return;
         }
         (Ok(g), Ok(r)) => (g, r),
     };
-    let groups_comparable = check_groups
-        && syntax::parse(pat, opts).is_ok_and(|ast| !group_in_repeat(&ast.node, false));
+    let ast = syntax::parse(pat, opts).ok();
+    // glibc's matcher is exponential on some shapes and then hangs: backreferences with
+    // two repetitions, and a repetition of a repeated empty-matching group such as
+    // `(|a)*+`. Keep those away from it.
+    if ast.as_ref().is_some_and(|a| {
+        backref_into_repeat(&a.node)
+            || (a.node.has_backref() && repeats(&a.node) > 1)
+            || nullable_repeat_nest(&a.node, false)
+    }) {
+        return;
+    }
+    let groups_comparable = ast
+        .as_ref()
+        .is_some_and(|a| !group_in_repeat(&a.node, false) && !empty_branch_first(&a.node));
     for hay in hays {
         for start in [0, 1] {
             if start > hay.len() {
@@ -169,28 +263,30 @@ fn compare(pat: &[u8], opts: &Options, hays: &[&[u8]], check_groups: bool) -> Ve
                     show(pat),
                     show(hay)
                 ));
-            } else if groups_comparable
-                && let (Some(w), Some(m)) = (&want, &got)
-                && w != &m.groups
-            {
-                bad.push(format!(
-                    "{:?} {opts:?} on {:?} from {start}: groups glibc {w:?}, rbox {:?}",
-                    show(pat),
-                    show(hay),
-                    m.groups
-                ));
+            } else if groups_comparable && let (Some(w), Some(m)) = (&want, &got) {
+                report.groups_compared += 1;
+                if w != &m.groups {
+                    report.bad_groups.push(format!(
+                        "{:?} {opts:?} on {:?} from {start}: groups glibc {w:?}, rbox {:?}",
+                        show(pat),
+                        show(hay),
+                        m.groups
+                    ));
+                }
             }
         }
     }
-    bad
 }
 
 #[test]
 fn table_agrees_with_glibc() {
-    let mut bad = Vec::new();
+    let mut report = Report::default();
     for (fl, pat, hay, _) in TABLE {
-        bad.extend(compare(pat.as_bytes(), &flags(fl), &[hay.as_bytes()], true));
+        compare(pat.as_bytes(), &flags(fl), &[hay.as_bytes()], &mut report);
     }
+    // On the hand-made table even the groups must agree.
+    let mut bad = report.bad;
+    bad.extend(report.bad_groups);
     assert!(
         bad.is_empty(),
         "{} disagreements:\n{}",
@@ -218,6 +314,7 @@ fn random_pattern(rng: &mut Rng, extended: bool) -> String {
     const ERE: &[&str] = &[
         "a",
         "b",
+        "A",
         "a",
         "b",
         ".",
@@ -233,21 +330,34 @@ fn random_pattern(rng: &mut Rng, extended: bool) -> String {
         "?",
         "{1,2}",
         "{2}",
+        "{0,}",
+        "{,1}",
         "^",
         "$",
         "\\<",
         "\\>",
         "\\b",
         "\\w",
+        "\\W",
+        "\\s",
         "\\1",
+        "\\2",
         " ",
         "[[:alpha:]]",
+        "[^[:space:]b]",
         "\\.",
-        "{,1}",
+        "[a-b]",
+        "\\`",
+        "\\'",
+        "[]a]",
+        "a|b",
+        "(a|ab)",
+        "(b*)",
     ];
     const BRE: &[&str] = &[
         "a",
         "b",
+        "A",
         "a",
         "b",
         ".",
@@ -263,36 +373,47 @@ fn random_pattern(rng: &mut Rng, extended: bool) -> String {
         "\\?",
         "\\{1,2\\}",
         "\\{2\\}",
+        "\\{0,\\}",
         "^",
         "$",
         "\\<",
         "\\>",
-        "\\B",
+        "\\b",
         "\\s",
+        "\\S",
+        "\\w",
         "\\1",
+        "\\2",
         " ",
         "+",
+        "?",
         "[[:space:]]",
         "{",
+        "[A-a]",
+        "\\(a\\|ab\\)",
+        "\\(b*\\)",
     ];
-    let len = 1 + rng.next() % 7;
+    let len = 1 + rng.next() % 8;
     (0..len)
         .map(|_| rng.pick(if extended { ERE } else { BRE }))
         .collect()
 }
 
 fn random_hay(rng: &mut Rng) -> Vec<u8> {
-    let len = rng.next() % 8;
+    let len = rng.next() % 9;
     (0..len)
-        .map(|_| b"aab \n"[(rng.next() % 5) as usize])
+        .map(|_| b"aabbA \n_"[(rng.next() % 8) as usize])
         .collect()
 }
 
 #[test]
 fn random_patterns_agree_with_glibc() {
-    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
-    let mut bad = Vec::new();
-    for i in 0..6000 {
+    // RBOX_REGEX_SEED / RBOX_REGEX_CASES explore further than the fixed default run;
+    // RBOX_REGEX_TRACE=1 (with --nocapture) prints each case, to find a hang.
+    let env = |k: &str| std::env::var(k).ok().and_then(|v| v.parse::<u64>().ok());
+    let mut rng = Rng(env("RBOX_REGEX_SEED").unwrap_or(0x9e37_79b9_7f4a_7c15) | 1);
+    let mut report = Report::default();
+    for i in 0..env("RBOX_REGEX_CASES").unwrap_or(8000) {
         let opts = Options {
             extended: i % 2 == 0,
             icase: i % 7 == 0,
@@ -301,12 +422,26 @@ fn random_patterns_agree_with_glibc() {
         let pat = random_pattern(&mut rng, opts.extended);
         let hays: Vec<Vec<u8>> = (0..4).map(|_| random_hay(&mut rng)).collect();
         let hays: Vec<&[u8]> = hays.iter().map(Vec::as_slice).collect();
-        bad.extend(compare(pat.as_bytes(), &opts, &hays, true));
+        if std::env::var_os("RBOX_REGEX_TRACE").is_some() {
+            eprintln!("{pat:?} {opts:?} {hays:?}");
+        }
+        compare(pat.as_bytes(), &opts, &hays, &mut report);
     }
+    let bad = report.bad;
     assert!(
         bad.is_empty(),
         "{} disagreements:\n{}",
         bad.len(),
         bad.join("\n")
     );
+    // Groups: glibc picks between equally long decompositions by its own rules (partly
+    // POSIX's "leftmost subexpression longest", partly not); rbox takes the leftmost-first
+    // one. They agree on the vast majority; keep it that way.
+    let (n, total) = (report.bad_groups.len(), report.groups_compared);
+    assert!(
+        n * 100 <= total * 3,
+        "{n} of {total} group comparisons differ:\n{}",
+        report.bad_groups.join("\n")
+    );
+    eprintln!("groups: {n} of {total} compared matches differ from glibc");
 }

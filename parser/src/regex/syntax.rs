@@ -508,6 +508,13 @@ impl Parser<'_> {
                 let Some(hi) = self.bracket_elem(&mut scratch)? else {
                     return Err(RegexError::InvalidRangeEnd);
                 };
+                // glibc translates both endpoints to lower case under REG_ICASE, so
+                // `[A-a]` is `[a-a]` there, not the span 0x41..=0x61.
+                let (lo, hi) = if self.opts.icase {
+                    (lo.to_ascii_lowercase(), hi.to_ascii_lowercase())
+                } else {
+                    (lo, hi)
+                };
                 if hi < lo {
                     return Err(RegexError::InvalidRangeEnd);
                 }
