@@ -2,7 +2,9 @@
 //! walker (`common/walk`), in 1K blocks rounded up as GNU does; hard links count once.
 
 use std::collections::HashSet;
+use std::os::unix::ffi::OsStrExt;
 
+use super::glob::glob_match;
 use crate::common::num::human_size_base;
 use crate::common::walk::{self, Action, Follow, Kind};
 use crate::error::strerror;
@@ -11,7 +13,7 @@ use crate::prelude::*;
 /// The `du` applet.
 pub const APPLET: Applet = Applet::new("du", main, Run::Fork)
     .dir(InstallDir::UsrBin)
-    .usage("[-abcHhklLmPsx0] [-d N] [FILE]...")
+    .usage("[-abcHhklLmPsx0] [-d N] [--exclude=PAT] [FILE]...")
     .help(
         "Summarize disk usage of each FILE, recursively for directories.\n\n\
          -a\tShow files too, not only directories\n\
@@ -28,7 +30,9 @@ pub const APPLET: Applet = Applet::new("du", main, Run::Fork)
          -s\tOnly a total for each argument\n\
          -x\tSkip directories on other file systems\n\
          -0\tEnd each line with NUL\n\
-         --apparent-size\tFile sizes, not disk usage",
+         --apparent-size\tFile sizes, not disk usage\n\
+         --exclude=PAT\tSkip files whose path (or a tail of it) matches PAT\n\
+         -X FILE\tSkip files matching any pattern in FILE",
     );
 
 const LONGS: &[&str] = &[
@@ -47,6 +51,8 @@ const LONGS: &[&str] = &[
     "one-file-system",
     "null",
     "kibibytes",
+    "exclude",
+    "exclude-from",
 ];
 
 /// How sizes print.
@@ -66,6 +72,8 @@ struct Config {
     follow: Follow,
     unit: Unit,
     eol: u8,
+    /// `--exclude` patterns, matched against the path and each of its tails.
+    exclude: Vec<Vec<u8>>,
 }
 
 fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
@@ -79,6 +87,7 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
         follow: Follow::Never,
         unit: Unit::Blocks(1024),
         eol: b'\n',
+        exclude: Vec::new(),
     };
     let mut summarize = false;
     let mut files = Vec::new();
@@ -115,6 +124,17 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
             Arg::Short('s') | Arg::Long("summarize") => summarize = true,
             Arg::Short('x') | Arg::Long("one-file-system") => c.one_fs = true,
             Arg::Short('0') | Arg::Long("null") => c.eol = 0,
+            Arg::Long("exclude") => c.exclude.push(opts.value()?),
+            Arg::Short('X') | Arg::Long("exclude-from") => {
+                let f = opts.value()?;
+                let text = std::fs::read(std::ffi::OsStr::from_bytes(&f))
+                    .map_err(|e| Error::io(&f, &e))?;
+                c.exclude.extend(
+                    text.split(|&b| b == b'\n')
+                        .filter(|l| !l.is_empty())
+                        .map(<[u8]>::to_vec),
+                );
+            }
             Arg::Value(v) => files.push(v),
             other => return Err(opts.unexpected(&other)),
         }
@@ -193,6 +213,9 @@ fn du_tree(
         let dev = *root_dev.get_or_insert(st.st_dev);
         let is_dir = e.kind == Kind::Dir || e.kind == Kind::DirPost;
         if e.kind == Kind::Dir || e.kind == Kind::File {
+            if excluded(c, path) {
+                return Action::Skip;
+            }
             if c.one_fs && e.depth > 0 && st.st_dev != dev {
                 return Action::Skip;
             }
@@ -239,6 +262,18 @@ fn du_tree(
         return Err(Error::silent(130));
     }
     Ok(sums.first().copied().unwrap_or(0))
+}
+
+/// Whether `path` or any part of it after a `/` matches an `--exclude` pattern.
+fn excluded(c: &Config, path: &[u8]) -> bool {
+    c.exclude.iter().any(|p| {
+        glob_match(p, path, false)
+            || path.iter().enumerate().any(|(i, &b)| {
+                b == b'/'
+                    && path.get(i + 1).is_some_and(|&n| n != b'/')
+                    && glob_match(p, path.get(i + 1..).unwrap_or_default(), false)
+            })
+    })
 }
 
 /// A path as GNU's fts prints it: a root `d//` reads `d/`, its entries `d/x`.
@@ -399,6 +434,20 @@ mod tests {
         let n = deep.split('\t').next().unwrap();
         assert_eq!(run("du", &["-sH", l], b"").out(), format!("{n}\t{l}\n"));
         assert_eq!(run("du", &["-sL", l], b"").out(), format!("{n}\t{l}\n"));
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn exclude_skips_matching_paths() {
+        let (dir, d) = tree("du-excl");
+        let out = run("du", &["-a", "--exclude=sub", &d], b"").out();
+        assert!(!out.contains("sub"), "{out}");
+        assert!(out.contains(&format!("\t{d}/f\n")));
+        let out = run("du", &["-a", "--exclude=*/g", &d], b"").out();
+        assert!(
+            out.contains(&format!("\t{d}/sub\n")) && !out.contains("sub/g"),
+            "{out}"
+        );
         std::fs::remove_dir_all(dir).unwrap();
     }
 

@@ -16,6 +16,7 @@ use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
 use nix::sys::stat::FileStat;
 
+use super::glob::glob_match;
 use crate::common::passwd::Accounts;
 use crate::common::time::Tz;
 use crate::error::strerror;
@@ -859,8 +860,8 @@ fn list_dir(
 fn ignored(cfg: &Config, name: &[u8]) -> bool {
     (cfg.hidden == Hidden::Dots && name.first() == Some(&b'.'))
         || (cfg.ignore_backups && name.ends_with(b"~"))
-        || cfg.ignore.iter().any(|p| sort::glob_match(p, name))
-        || (cfg.hidden == Hidden::Dots && cfg.hide.iter().any(|p| sort::glob_match(p, name)))
+        || cfg.ignore.iter().any(|p| glob_match(p, name, true))
+        || (cfg.hidden == Hidden::Dots && cfg.hide.iter().any(|p| glob_match(p, name, true)))
 }
 
 fn file_type_bits(t: std::fs::FileType) -> u32 {
