@@ -2,7 +2,7 @@
 //! expr, `find -regex` and `[[ =~ ]]`.
 //!
 //! # Pipeline
-//! 1. [`syntax`](self) parses the pattern into rbox's own AST, following glibc `regcomp`
+//! 1. `syntax.rs` parses the pattern into rbox's own AST, following glibc `regcomp`
 //!    (`RE_SYNTAX_POSIX_BASIC`/`_EXTENDED`) including the GNU extensions: in BRE `\+ \? \|`,
 //!    `\{n,m\}`, `\(\)`, `\1`..`\9`, a literal `*` (and `\+`, `\?`) where nothing precedes
 //!    it, `^` an anchor only at the start of the RE or after `\(`/`\|`, `$` only at the end or
