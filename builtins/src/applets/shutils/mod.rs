@@ -3,6 +3,7 @@
 
 use crate::applet::Applet;
 
+pub mod expr;
 pub mod printf;
 pub mod seq;
 pub mod sleep;
@@ -11,6 +12,7 @@ pub mod yes;
 
 /// This group's applets, in any order (the registry sorts them).
 pub const APPLETS: &[&Applet] = &[
+    &expr::APPLET,
     &printf::APPLET,
     &seq::APPLET,
     &sleep::APPLET,
