@@ -5,6 +5,7 @@ use crate::applet::Applet;
 pub mod cat;
 pub mod echo;
 pub mod head;
+pub mod sort;
 pub mod tail;
 mod util;
 pub mod wc;
@@ -14,6 +15,6 @@ pub const APPLETS: &[&Applet] = &[
     &cat::APPLET,
     &echo::APPLET,
     &head::APPLET,
-    &tail::APPLET,
+    &sort::APPLET, &tail::APPLET,
     &wc::APPLET,
 ];
