@@ -256,8 +256,9 @@ fn run_source_inner(sh: &mut Shell, src: &[u8], first_line: u32, tail_line: Opti
             Err(e) => {
                 sh.lineno = e.line;
                 sh.error(format!("syntax error: {}", e.message).as_bytes());
-                // At top level the shell exits; in `eval` and `.` the command fails.
-                return if tail_line.is_some() { Err(Ctl::Exit(2)) } else { Ok(2) };
+                // POSIX (dash, bash --posix): fatal in a non-interactive shell, also
+                // inside `eval` and `.`.
+                return Err(Ctl::Error(2));
             }
         };
         if sh.opts.verbose {

@@ -57,7 +57,10 @@ pub fn builtin(sh: &mut Shell, args: &[Vec<u8>]) -> R {
     match super::special(name).or_else(|| super::regular(name)) {
         Some(b) => b(sh, &args[1..]),
         None => {
-            sh.error2(&[b"builtin: ", name.as_slice()].concat(), "not a shell builtin");
+            sh.error2(
+                &[b"builtin: ", name.as_slice()].concat(),
+                "not a shell builtin",
+            );
             Ok(1)
         }
     }
@@ -65,7 +68,11 @@ pub fn builtin(sh: &mut Shell, args: &[Vec<u8>]) -> R {
 
 /// `eval args...`.
 pub fn eval(sh: &mut Shell, args: &[Vec<u8>]) -> R {
-    let skip = if args.get(1).is_some_and(|a| a == b"--") { 2 } else { 1 };
+    let skip = if args.get(1).is_some_and(|a| a == b"--") {
+        2
+    } else {
+        1
+    };
     let src = args[skip.min(args.len())..].join(&b' ');
     if src.is_empty() {
         return Ok(0);
@@ -171,7 +178,7 @@ pub fn dot(sh: &mut Shell, args: &[Vec<u8>]) -> R {
             &[b"cannot open ", file.as_slice()].concat(),
             "No such file or directory",
         );
-        return Ok(1);
+        return Err(sh.fatal(2));
     };
     let saved_pos = if args.len() > 2 {
         Some(std::mem::replace(&mut sh.positional, args[2..].to_vec()))

@@ -32,9 +32,7 @@ pub fn glob(bytes: &[u8], flags: &[u8]) -> Vec<Vec<u8>> {
     }
     // A word whose components are all literal (`[`, `a[b`) matches only itself: leave
     // it as it is without touching the file system.
-    let live = |c: &(&[u8], Vec<bool>)| {
-        Pattern::new(c.0, &c.1, Options::default()).has_magic()
-    };
+    let live = |c: &(&[u8], Vec<bool>)| Pattern::new(c.0, &c.1, Options::default()).has_magic();
     if !comps.iter().any(live) {
         return Vec::new();
     }
