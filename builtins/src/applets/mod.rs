@@ -4,6 +4,7 @@
 use crate::applet::Applet;
 
 pub mod archive;
+pub mod findutils;
 pub mod fs;
 pub mod listing;
 pub mod search;
@@ -14,6 +15,7 @@ pub mod text;
 /// Every group's applet list, for the registry.
 pub const GROUPS: &[&[&Applet]] = &[
     archive::APPLETS,
+    findutils::APPLETS,
     fs::APPLETS,
     listing::APPLETS,
     search::APPLETS,
