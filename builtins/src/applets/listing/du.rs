@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 use std::os::unix::ffi::OsStrExt;
 
-use super::glob::glob_match;
+use super::ls::glob_match;
 use crate::common::num::human_size_base;
 use crate::common::walk::{self, Action, Follow, Kind};
 use crate::error::strerror;

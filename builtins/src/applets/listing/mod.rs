@@ -4,7 +4,6 @@ use crate::applet::Applet;
 
 pub mod df;
 pub mod du;
-mod glob;
 pub mod ls;
 pub mod stat;
 

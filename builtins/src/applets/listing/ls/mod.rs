@@ -7,16 +7,17 @@
 mod color;
 mod columns;
 mod format;
+mod glob;
 mod sort;
 
 pub use format::quote_name;
+pub use glob::glob_match;
 
 use std::ffi::OsStr;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
 use nix::sys::stat::FileStat;
 
-use super::glob::glob_match;
 use crate::common::passwd::Accounts;
 use crate::common::time::Tz;
 use crate::error::strerror;

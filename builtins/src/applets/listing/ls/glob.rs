@@ -1,4 +1,5 @@
-//! Shell patterns for `ls -I`/`--hide` and `du --exclude`: a small fnmatch over bytes
+//! Shell patterns for `ls -I`/`--hide` and `du --exclude` (here because every file of a
+//! group folder is an applet): a small fnmatch over bytes
 //! (the shell's full matcher lives in the parser crate, which builtins does not use).
 
 /// Whether `name` matches the shell pattern `pat` (`*`, `?`, `[...]` with `!`/`^` and
