@@ -8,6 +8,7 @@ pub mod echo;
 pub mod head;
 pub mod sort;
 pub mod tail;
+pub mod tr;
 pub mod uniq;
 mod util;
 pub mod wc;
@@ -20,6 +21,7 @@ pub const APPLETS: &[&Applet] = &[
     &head::APPLET,
     &sort::APPLET,
     &tail::APPLET,
+    &tr::APPLET,
     &uniq::APPLET,
     &wc::APPLET,
 ];
