@@ -5,6 +5,7 @@
 use crate::applet::Applet;
 
 pub mod gzip;
+pub mod tar;
 
 /// The archive group's applets.
-pub const APPLETS: &[&Applet] = &[&gzip::APPLET, &gzip::GUNZIP, &gzip::ZCAT];
+pub const APPLETS: &[&Applet] = &[&gzip::APPLET, &gzip::GUNZIP, &gzip::ZCAT, &tar::APPLET];

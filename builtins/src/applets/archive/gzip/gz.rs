@@ -352,6 +352,28 @@ impl Decoder {
     }
 }
 
+/// A decoder and its input together, as an `io::Read` (for `tar -z`).
+pub struct GzReader<R: BufRead> {
+    inner: R,
+    dec: Decoder,
+}
+
+impl<R: BufRead> GzReader<R> {
+    /// Decodes `inner`.
+    pub fn new(inner: R) -> GzReader<R> {
+        GzReader {
+            inner,
+            dec: Decoder::new(),
+        }
+    }
+}
+
+impl<R: BufRead> io::Read for GzReader<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        Ok(self.dec.read(&mut self.inner, out)?)
+    }
+}
+
 /// A streaming gzip encoder writing one member to `W`.
 pub struct Encoder<W: Write> {
     out: W,
