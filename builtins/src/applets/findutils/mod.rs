@@ -4,9 +4,10 @@ use crate::applet::Applet;
 use crate::ctx::Ctx;
 
 pub mod find;
+pub mod xargs;
 
 /// This group's applets, in any order (the registry sorts them).
-pub const APPLETS: &[&Applet] = &[&find::APPLET];
+pub const APPLETS: &[&Applet] = &[&find::APPLET, &xargs::APPLET];
 
 /// A byte string as a path.
 pub(crate) fn path(name: &[u8]) -> &std::path::Path {
