@@ -318,12 +318,11 @@ impl Shell {
         if name == b"PATH" {
             self.hash.clear();
         }
-        if name == b"RANDOM" {
-            if let Ok(s) = std::str::from_utf8(&value)
-                && let Ok(n) = s.trim().parse::<i64>()
-            {
-                self.random = n as u32;
-            }
+        if name == b"RANDOM"
+            && let Ok(s) = std::str::from_utf8(&value)
+            && let Ok(n) = s.trim().parse::<i64>()
+        {
+            self.random = n as u32;
         }
         if name == b"OPTIND" {
             self.getopts_pos = 0;

@@ -397,13 +397,10 @@ fn replace(
             Some(n) => [rep, &v[n..]].concat(),
             None => v.to_vec(),
         },
-        ReplaceMode::Suffix => match pat.match_suffix(v, Extent::Shortest) {
-            Some(n) if !(empty_pat && n == v.len() && false) => {
-                // The longest suffix: the smallest start index that matches.
-                let start = pat.match_suffix(v, Extent::Longest).unwrap_or(n);
-                [&v[..start], rep].concat()
-            }
-            _ => v.to_vec(),
+        // The longest matching suffix: the smallest start index.
+        ReplaceMode::Suffix => match pat.match_suffix(v, Extent::Longest) {
+            Some(start) => [&v[..start], rep].concat(),
+            None => v.to_vec(),
         },
         ReplaceMode::First | ReplaceMode::All => {
             if empty_pat {
