@@ -210,6 +210,17 @@ fn du_tree(
         let Some(st) = e.stat else {
             return Action::Continue;
         };
+        let should_follow = match c.follow {
+            Follow::Always => true,
+            Follow::Roots => e.depth == 0,
+            Follow::Never => false,
+        };
+        if should_follow && e.is_symlink() {
+            // A dangling link where links are followed: GNU names it, without a reason.
+            let _ = ctx.stdout.flush();
+            ctx.warn_msg(format!("cannot access {}", quote(path)).as_bytes());
+            return Action::Continue;
+        }
         let dev = *root_dev.get_or_insert(st.st_dev);
         let is_dir = e.kind == Kind::Dir || e.kind == Kind::DirPost;
         if e.kind == Kind::Dir || e.kind == Kind::File {
@@ -434,6 +445,15 @@ mod tests {
         let n = deep.split('\t').next().unwrap();
         assert_eq!(run("du", &["-sH", l], b"").out(), format!("{n}\t{l}\n"));
         assert_eq!(run("du", &["-sL", l], b"").out(), format!("{n}\t{l}\n"));
+        std::os::unix::fs::symlink("nowhere", dir.join("dead")).unwrap();
+        let dead = dir.join("dead");
+        let dead = dead.to_str().unwrap();
+        assert_eq!(run("du", &[dead], b"").out(), format!("0\t{dead}\n"));
+        let r = run("du", &["-L", dead], b"");
+        assert_eq!(
+            (r.status, r.err()),
+            (1, format!("du: cannot access '{dead}'\n"))
+        );
         std::fs::remove_dir_all(dir).unwrap();
     }
 

@@ -332,6 +332,19 @@ fn parse(ctx: &mut Ctx<'_>) -> Result<(Config, Vec<Vec<u8>>), Error> {
         eol: b'\n',
         now: now(),
     };
+    if let Some(v) = ctx.env.get(b"QUOTING_STYLE") {
+        match quoting_style(v) {
+            Some(q) => c.quoting = q,
+            None => {
+                let m = format!(
+                    "ignoring invalid value of environment variable QUOTING_STYLE: {}",
+                    quote(v)
+                );
+                ctx.note(m.as_bytes());
+            }
+        }
+    }
+    let mut style_given = false;
     let mut deref = None;
     let mut sort_given = false;
     let mut time_given = false;
@@ -377,7 +390,8 @@ fn parse(ctx: &mut Ctx<'_>) -> Result<(Config, Vec<Vec<u8>>), Error> {
             Arg::Short('G') | Arg::Long("no-group") => c.group = false,
             Arg::Short('h') | Arg::Long("human-readable") => c.human = 1024,
             Arg::Long("si") => c.human = 1000,
-            Arg::Short('k') | Arg::Long("kibibytes") => c.human = 0,
+            // 1024-byte blocks are the default already (no BLOCK_SIZE support).
+            Arg::Short('k') | Arg::Long("kibibytes") => {}
             Arg::Short('H') | Arg::Long("dereference-command-line") => {
                 deref = Some(Deref::CommandLine)
             }
@@ -409,16 +423,7 @@ fn parse(ctx: &mut Ctx<'_>) -> Result<(Config, Vec<Vec<u8>>), Error> {
             Arg::Short('Q') | Arg::Long("quote-name") => c.quoting = Quoting::C,
             Arg::Long("quoting-style") => {
                 let v = opts.value()?;
-                c.quoting = match v.as_slice() {
-                    b"literal" => Quoting::Literal,
-                    b"shell" => Quoting::Shell,
-                    b"shell-always" => Quoting::ShellAlways,
-                    b"shell-escape" => Quoting::ShellEscape,
-                    b"shell-escape-always" => Quoting::ShellEscapeAlways,
-                    b"c" => Quoting::C,
-                    b"escape" => Quoting::Escape,
-                    _ => return Err(bad_arg(&v, "--quoting-style")),
-                };
+                c.quoting = quoting_style(&v).ok_or_else(|| bad_arg(&v, "--quoting-style"))?;
             }
             Arg::Short('r') | Arg::Long("reverse") => c.reverse = true,
             Arg::Short('R') | Arg::Long("recursive") => c.recursive = true,
@@ -458,7 +463,8 @@ fn parse(ctx: &mut Ctx<'_>) -> Result<(Config, Vec<Vec<u8>>), Error> {
             }
             Arg::Long("time-style") => {
                 let v = opts.value()?;
-                c.time_style = time_style(&v)?;
+                c.time_style = time_style(&v, ctx.env)?;
+                style_given = true;
             }
             Arg::Long("group-directories-first") => c.dirs_first = true,
             Arg::Short('w') | Arg::Long("width") => {
@@ -487,6 +493,9 @@ fn parse(ctx: &mut Ctx<'_>) -> Result<(Config, Vec<Vec<u8>>), Error> {
     if let Some(when) = color_when {
         c.color = when_flag(&when, tty).ok_or_else(|| bad_arg(&when, "--color"))?
             && color::terminal_wants_color(ctx.env);
+    }
+    if !style_given && let Some(v) = ctx.env.get(b"TIME_STYLE").map(<[u8]>::to_vec) {
+        c.time_style = time_style(&v, ctx.env)?;
     }
     if time_given && !sort_given && c.layout != Layout::Long {
         c.sort = SortKey::Time;
@@ -519,8 +528,13 @@ fn bad_arg(v: &[u8], option: &str) -> Error {
     Error::usage(format!("invalid argument {} for '{option}'", quote(v)))
 }
 
-fn time_style(v: &[u8]) -> Result<TimeStyle, Error> {
-    let v = v.strip_prefix(b"posix-").unwrap_or(v);
+fn time_style(v: &[u8], env: &dyn crate::ctx::Env) -> Result<TimeStyle, Error> {
+    let v = match v.strip_prefix(b"posix-") {
+        // `posix-STYLE` is STYLE outside the POSIX locale.
+        Some(_) if posix_locale(env) => return Ok(TimeStyle::Locale),
+        Some(rest) => rest,
+        None => v,
+    };
     Ok(match v {
         b"full-iso" => TimeStyle::FullIso,
         b"long-iso" => TimeStyle::LongIso,
@@ -536,6 +550,28 @@ fn time_style(v: &[u8]) -> Result<TimeStyle, Error> {
             }
             None => return Err(bad_arg(v, "time style")),
         },
+    })
+}
+
+/// Whether the locale for times is C/POSIX: the first of `LC_ALL`, `LC_TIME`, `LANG`
+/// that is set and non-empty, or none.
+fn posix_locale(env: &dyn crate::ctx::Env) -> bool {
+    let name = [&b"LC_ALL"[..], b"LC_TIME", b"LANG"]
+        .iter()
+        .find_map(|n| env.get(n).filter(|v| !v.is_empty()));
+    matches!(name, None | Some(b"C" | b"POSIX"))
+}
+
+fn quoting_style(v: &[u8]) -> Option<Quoting> {
+    Some(match v {
+        b"literal" => Quoting::Literal,
+        b"shell" => Quoting::Shell,
+        b"shell-always" => Quoting::ShellAlways,
+        b"shell-escape" => Quoting::ShellEscape,
+        b"shell-escape-always" => Quoting::ShellEscapeAlways,
+        b"c" => Quoting::C,
+        b"escape" => Quoting::Escape,
+        _ => return None,
     })
 }
 

@@ -103,6 +103,14 @@ fn long_format_matches_gnu() {
         r.out(),
         format!("-rw-r--r-- 1 3 2020-01-02 03:04:05.000000000 +0000 {d}/a\n")
     );
+    let r = ls_env(&["-lgo", &format!("{d}/a")], &[("TIME_STYLE", "long-iso")]);
+    assert_eq!(r.out(), format!("-rw-r--r-- 1 3 2020-01-02 03:04 {d}/a\n"));
+    // posix-STYLE in the C locale is the locale's style.
+    let r = ls_env(
+        &["-lgo", "--time-style=posix-long-iso", &format!("{d}/a")],
+        &[],
+    );
+    assert_eq!(r.out(), format!("-rw-r--r-- 1 3 Jan  2  2020 {d}/a\n"));
     let r = ls(&["-lgo", "--time-style=iso", &format!("{d}/a")]);
     assert_eq!(r.out(), format!("-rw-r--r-- 1 3 2020-01-02  {d}/a\n"));
     std::fs::remove_dir_all(dir).unwrap();
@@ -260,6 +268,10 @@ fn odd_names_are_listed_raw_when_piped_and_quoted_on_request() {
         "bad\\377\nit's\nnew\\nline\nsp\\ ace\n"
     );
     assert_eq!(ls(&["-q", d]).out(), "bad?\nit's\nnew?line\nsp ace\n");
+    assert_eq!(
+        ls_env(&[d], &[("QUOTING_STYLE", "c")]).out(),
+        "\"bad\\377\"\n\"it's\"\n\"new\\nline\"\n\"sp ace\"\n"
+    );
     assert_eq!(
         ls(&["--quoting-style=shell-escape", d]).out(),
         "'bad'$'\\377'\n\"it's\"\n'new'$'\\n''line'\n'sp ace'\n"
