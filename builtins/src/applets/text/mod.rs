@@ -3,10 +3,14 @@
 use crate::applet::Applet;
 
 pub mod cat;
+pub mod comm;
 pub mod cut;
 pub mod echo;
 pub mod head;
+pub mod paste;
+pub mod rev;
 pub mod sort;
+pub mod tac;
 pub mod tail;
 pub mod tr;
 pub mod uniq;
@@ -16,10 +20,14 @@ pub mod wc;
 /// This group's applets, in any order (the registry sorts them).
 pub const APPLETS: &[&Applet] = &[
     &cat::APPLET,
+    &comm::APPLET,
     &cut::APPLET,
     &echo::APPLET,
     &head::APPLET,
+    &paste::APPLET,
+    &rev::APPLET,
     &sort::APPLET,
+    &tac::APPLET,
     &tail::APPLET,
     &tr::APPLET,
     &uniq::APPLET,

@@ -1,0 +1,74 @@
+//! `rev`: reverse the bytes of each line.
+
+use super::util::{Fail, default_stdin, put};
+use crate::common::lines::{Records, Source, chomp};
+use crate::prelude::*;
+
+/// The `rev` applet.
+pub const APPLET: Applet = Applet::new("rev", main, Run::Fork)
+    .dir(InstallDir::UsrBin)
+    .usage("[FILE]...")
+    .help("Print each line of FILEs (standard input for - or none) with its bytes reversed.");
+
+fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
+    let mut files = Vec::new();
+    let mut opts = ctx.opts(&[]);
+    while let Some(arg) = opts.next()? {
+        match arg {
+            Arg::Value(v) => files.push(v),
+            other => return Err(opts.unexpected(&other)),
+        }
+    }
+    default_stdin(&mut files);
+    let mut buf = Vec::new();
+    for name in &files {
+        let mut src = match Source::open(&mut ctx.stdin, name) {
+            Ok(s) => s,
+            Err(e) => {
+                let mut m = b"cannot open ".to_vec();
+                m.extend_from_slice(&crate::error::subject_reason(name, &e));
+                ctx.warn_msg(&m);
+                continue;
+            }
+        };
+        let r = rev_one(src.reader(), &mut ctx.stdout, &mut buf);
+        drop(src);
+        match r {
+            Ok(()) => {}
+            Err(Fail::Read(e)) => ctx.warn(name, &e),
+            Err(f) => return Err(f.into()),
+        }
+    }
+    Ok(())
+}
+
+fn rev_one(src: &mut dyn BufRead, out: &mut dyn Write, buf: &mut Vec<u8>) -> Result<(), Fail> {
+    let mut recs = Records::new(src, b'\n');
+    while let Some(rec) = recs.next_record().map_err(Fail::Read)? {
+        let line = chomp(rec, b'\n');
+        buf.clear();
+        buf.extend(line.iter().rev());
+        if line.len() < rec.len() {
+            buf.push(b'\n');
+        }
+        put(out, buf)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::run;
+
+    #[test]
+    fn reverses_lines() {
+        assert_eq!(run("rev", &[], b"abc\n\nxy").out(), "cba\n\nyx");
+        assert_eq!(run("rev", &[], b"a\0b\n").stdout, b"b\0a\n");
+        let r = run("rev", &["/nonexistent/x"], b"");
+        assert_eq!(
+            r.err(),
+            "rev: cannot open /nonexistent/x: No such file or directory\n"
+        );
+        assert_eq!(r.status, 1);
+    }
+}
