@@ -127,7 +127,7 @@ pub fn float(out: &mut Vec<u8>, spec: &Spec, x: f64) {
 
 /// `%f` of a finite `x >= 0`.
 fn fixed(x: f64, prec: usize, alt: bool) -> Vec<u8> {
-    let mut s = format!("{x:.prec$}").into_bytes();
+    let mut s = fixed_digits(x, prec);
     if alt && prec == 0 {
         s.push(b'.');
     }
@@ -137,9 +137,26 @@ fn fixed(x: f64, prec: usize, alt: bool) -> Vec<u8> {
 /// The digits `d.ddd` and the decimal exponent of a finite `x >= 0` rounded to
 /// `prec` digits after the point.
 fn mantissa_exponent(x: f64, prec: usize) -> (Vec<u8>, i32) {
-    let s = format!("{x:.prec$e}");
+    let p = prec.min(MAX_SIGNIFICANT);
+    let s = format!("{x:.p$e}");
     let (mant, exp) = s.split_once('e').unwrap_or((&s, "0"));
-    (mant.as_bytes().to_vec(), exp.parse().unwrap_or(0))
+    let mut mant = mant.as_bytes().to_vec();
+    mant.resize(mant.len() + (prec - p), b'0');
+    (mant, exp.parse().unwrap_or(0))
+}
+
+/// Past this many decimals every digit of a double is 0 (the smallest subnormal has
+/// 1074), and Rust's formatter takes no precision above 65535: the rest are added here.
+const MAX_DECIMALS: usize = 1100;
+/// Likewise for significant digits (a double has at most 767).
+const MAX_SIGNIFICANT: usize = 800;
+
+/// `x >= 0` with `prec` decimals, exactly rounded.
+fn fixed_digits(x: f64, prec: usize) -> Vec<u8> {
+    let p = prec.min(MAX_DECIMALS);
+    let mut s = format!("{x:.p$}").into_bytes();
+    s.resize(s.len() + (prec - p), b'0');
+    s
 }
 
 /// C's exponent suffix: `e+05`, `E-123`.
@@ -172,7 +189,7 @@ fn general(x: f64, prec: usize, alt: bool, upper: bool) -> Vec<u8> {
     let exp64 = i64::from(exp);
     let (mut digits, suffix) = if exp64 < p && exp64 >= -4 {
         let after = usize::try_from(p - 1 - exp64).unwrap_or(0);
-        (format!("{x:.after$}").into_bytes(), None)
+        (fixed_digits(x, after), None)
     } else {
         (mant, Some(exp))
     };
@@ -383,6 +400,21 @@ mod tests {
         for (fmt, x, want) in cases {
             assert_eq!(f(fmt, *x), *want, "{fmt} {x}");
         }
+    }
+
+    #[test]
+    fn precisions_beyond_rusts_limit() {
+        let z = "0".repeat(70000);
+        assert_eq!(f("%.70000f", 0.5), format!("0.5{}", &z[1..]));
+        assert_eq!(f("%.70000e", 1.0), format!("1.{z}e+00"));
+        assert_eq!(f("%#.70001g", 2.0), format!("2.{z}"));
+        assert_eq!(
+            f("%.70000g", 0.1),
+            "0.1000000000000000055511151231257827021181583404541015625"
+        );
+        let tiny = f("%.70000f", 5e-324);
+        assert_eq!(tiny.len(), 70002);
+        assert!(tiny.starts_with("0.000") && tiny[..1076].ends_with("447265625"));
     }
 
     #[test]
