@@ -757,29 +757,58 @@ impl Parser<'_> {
     }
 }
 
-/// GNU sed's escapes inside a regex: `\t` is a tab (`\n` was done while splitting).
+/// GNU sed's escapes inside a regex: `\t \r \f \v \a` and `\xHH` become the byte
+/// (`\n` was done while splitting); a byte special to regexes is kept escaped.
 fn escapes(src: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(src.len());
     let mut i = 0;
     while let Some(&b) = src.get(i) {
-        if b == b'\\' {
-            match src.get(i + 1) {
-                Some(b't') => {
-                    out.push(b'\t');
-                    i += 2;
-                    continue;
+        if b != b'\\' {
+            out.push(b);
+            i += 1;
+            continue;
+        }
+        let Some(&c) = src.get(i + 1) else {
+            out.push(b);
+            break;
+        };
+        i += 2;
+        let byte = match c {
+            b't' => Some(b'\t'),
+            b'r' => Some(b'\r'),
+            b'f' => Some(12),
+            b'v' => Some(11),
+            b'a' => Some(7),
+            b'x' => {
+                let hex: Vec<u8> = src
+                    .get(i..)
+                    .unwrap_or_default()
+                    .iter()
+                    .take(2)
+                    .take_while(|h| h.is_ascii_hexdigit())
+                    .copied()
+                    .collect();
+                let v = std::str::from_utf8(&hex)
+                    .ok()
+                    .and_then(|h| u8::from_str_radix(h, 16).ok());
+                if v.is_some() {
+                    i += hex.len();
                 }
-                Some(&c) => {
-                    out.push(b'\\');
-                    out.push(c);
-                    i += 2;
-                    continue;
-                }
-                None => {}
+                v
+            }
+            _ => None,
+        };
+        match byte {
+            Some(v) if b".[]*^$\\+?(){}|/".contains(&v) => {
+                out.push(b'\\');
+                out.push(v);
+            }
+            Some(v) => out.push(v),
+            None => {
+                out.push(b'\\');
+                out.push(c);
             }
         }
-        out.push(b);
-        i += 1;
     }
     out
 }
