@@ -7,12 +7,15 @@ pub mod chgrp;
 pub mod chmod;
 pub mod chown;
 pub mod cp;
+pub mod dd;
 pub mod dirname;
+pub mod install;
 pub mod link;
 pub mod ln;
 pub mod mkdir;
 pub mod mkfifo;
 pub mod mknod;
+pub mod mktemp;
 pub mod mv;
 pub mod pwd;
 pub mod readlink;
@@ -50,4 +53,7 @@ pub const APPLETS: &[&Applet] = &[
     &touch::APPLET,
     &rm::APPLET,
     &rmdir::APPLET,
+    &mktemp::APPLET,
+    &install::APPLET,
+    &dd::APPLET,
 ];
