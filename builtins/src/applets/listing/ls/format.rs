@@ -59,8 +59,7 @@ fn align_quotes(cfg: &Config) -> bool {
 }
 
 fn is_quoted(cfg: &Config, name: &[u8]) -> bool {
-    quote_name(name, cfg.quoting).first() == Some(&b'\'')
-        || quote_name(name, cfg.quoting).first() == Some(&b'"')
+    matches!(quote_name(name, cfg.quoting).first(), Some(b'\'' | b'"'))
 }
 
 /// The widths of the number columns over one listing.
@@ -112,7 +111,10 @@ impl Widths {
             } else {
                 w.size = w.size.max(size_text(cfg, st).len());
             }
-            w.time = w.time.max(time_text(ls, st).len());
+            let when = time_text(ls, e);
+            if when != "?" {
+                w.time = w.time.max(when.len());
+            }
         }
         if w.major > 0 {
             w.size = w.size.max(w.major + 2 + w.minor);
@@ -191,18 +193,22 @@ fn group_text(ls: &Lister, gid: u32) -> (Vec<u8>, bool) {
 }
 
 /// The time `-l` shows, as (seconds, nanoseconds).
-pub fn entry_time(cfg: &Config, st: &FileStat) -> (i64, i64) {
-    match cfg.time {
+pub fn entry_time(cfg: &Config, e: &Entry) -> Option<(i64, i64)> {
+    let st = e.st.as_ref()?;
+    Some(match cfg.time {
         TimeKind::Modify => (st.st_mtime, st.st_mtime_nsec),
         TimeKind::Change => (st.st_ctime, st.st_ctime_nsec),
         TimeKind::Access => (st.st_atime, st.st_atime_nsec),
-    }
+        TimeKind::Birth => return e.birth,
+    })
 }
 
 /// The date column: GNU's six-month rule picks the recent or the old format.
-fn time_text(ls: &Lister, st: &FileStat) -> String {
+fn time_text(ls: &Lister, e: &Entry) -> String {
     let cfg = &ls.cfg;
-    let when = entry_time(cfg, st);
+    let Some(when) = entry_time(cfg, e) else {
+        return "?".to_string();
+    };
     let six_months_ago = (cfg.now.0 - 31_556_952 / 2, cfg.now.1);
     let recent = six_months_ago < when && when <= cfg.now;
     let (old, new) = match &cfg.time_style {
@@ -279,7 +285,8 @@ fn long_line(ls: &mut Lister, e: &Entry, w: &Widths, align: bool, out: &mut Vec<
                 pad_left(out, size_text(cfg, st).as_bytes(), w.size);
             }
             out.push(b' ');
-            out.extend_from_slice(time_text(ls, st).as_bytes());
+            let when = time_text(ls, e);
+            pad_left(out, when.as_bytes(), if when == "?" { w.time } else { 0 });
             out.push(b' ');
         }
         None => {

@@ -157,6 +157,7 @@ pub enum TimeKind {
     Modify,
     Change,
     Access,
+    Birth,
 }
 
 /// When symbolic links are followed.
@@ -242,6 +243,8 @@ pub struct Entry {
     pub target_mode: Option<u32>,
     /// Whether the link's target was looked up (so `target_mode: None` means dangling).
     pub looked_up_target: bool,
+    /// The birth time (statx), for `--time=birth`.
+    pub birth: Option<(i64, i64)>,
 }
 
 impl Entry {
@@ -453,6 +456,7 @@ fn parse(ctx: &mut Ctx<'_>) -> Result<(Config, Vec<Vec<u8>>), Error> {
                     b"atime" | b"access" | b"use" => TimeKind::Access,
                     b"ctime" | b"status" => TimeKind::Change,
                     b"mtime" | b"modification" => TimeKind::Modify,
+                    b"birth" | b"creation" => TimeKind::Birth,
                     _ => return Err(bad_arg(&v, "--time")),
                 };
                 time_given = true;
@@ -636,6 +640,7 @@ fn run(ctx: &mut Ctx<'_>, ls: &mut Lister, mut operands: Vec<Vec<u8>>) -> Result
                 target: None,
                 target_mode: None,
                 looked_up_target: false,
+                birth: None,
             });
             continue;
         }
@@ -715,6 +720,7 @@ fn gobble(
         target: None,
         target_mode: None,
         looked_up_target: false,
+        birth: None,
     };
     if !command_line && !ls.need_stat {
         return Some(e);
@@ -746,6 +752,9 @@ fn gobble(
     } else {
         nix::sys::stat::lstat(p)
     };
+    if ls.cfg.time == TimeKind::Birth {
+        e.birth = birth_time(&e.path, follow);
+    }
     match r {
         Ok(st) => e.st = Some(st),
         Err(err) => {
@@ -777,6 +786,26 @@ fn gobble(
             .map(|s| s.st_mode);
     }
     Some(e)
+}
+
+/// The birth time through std's statx-backed `created()`, when the file system keeps it.
+fn birth_time(path: &[u8], follow: bool) -> Option<(i64, i64)> {
+    let p = std::path::Path::new(OsStr::from_bytes(path));
+    let m = if follow {
+        std::fs::metadata(p)
+    } else {
+        std::fs::symlink_metadata(p)
+    };
+    let d = m
+        .ok()?
+        .created()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?;
+    Some((
+        i64::try_from(d.as_secs()).ok()?,
+        i64::from(d.subsec_nanos()),
+    ))
 }
 
 fn is_dir_mode(mode: u32) -> bool {

@@ -34,7 +34,7 @@ fn compare(cfg: &Config, a: &Entry, b: &Entry) -> Ordering {
         SortKey::Unsorted => Ordering::Equal,
         SortKey::Name => by_name(),
         SortKey::Time => {
-            let t = |e: &Entry| e.st.as_ref().map(|s| entry_time(cfg, s));
+            let t = |e: &Entry| entry_time(cfg, e);
             t(b).cmp(&t(a)).then_with(by_name)
         }
         SortKey::Size => {
