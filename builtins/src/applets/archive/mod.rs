@@ -4,8 +4,15 @@
 
 use crate::applet::Applet;
 
+pub mod cpio;
 pub mod gzip;
 pub mod tar;
 
 /// The archive group's applets.
-pub const APPLETS: &[&Applet] = &[&gzip::APPLET, &gzip::GUNZIP, &gzip::ZCAT, &tar::APPLET];
+pub const APPLETS: &[&Applet] = &[
+    &cpio::APPLET,
+    &gzip::APPLET,
+    &gzip::GUNZIP,
+    &gzip::ZCAT,
+    &tar::APPLET,
+];
