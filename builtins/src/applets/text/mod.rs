@@ -6,13 +6,19 @@ pub mod cat;
 pub mod comm;
 pub mod cut;
 pub mod echo;
+pub mod expand;
+pub mod fold;
 pub mod head;
+pub mod join;
+pub mod nl;
 pub mod paste;
 pub mod rev;
 pub mod sort;
+mod tabs;
 pub mod tac;
 pub mod tail;
 pub mod tr;
+pub mod unexpand;
 pub mod uniq;
 mod util;
 pub mod wc;
@@ -23,13 +29,18 @@ pub const APPLETS: &[&Applet] = &[
     &comm::APPLET,
     &cut::APPLET,
     &echo::APPLET,
+    &expand::APPLET,
+    &fold::APPLET,
     &head::APPLET,
+    &join::APPLET,
+    &nl::APPLET,
     &paste::APPLET,
     &rev::APPLET,
     &sort::APPLET,
     &tac::APPLET,
     &tail::APPLET,
     &tr::APPLET,
+    &unexpand::APPLET,
     &uniq::APPLET,
     &wc::APPLET,
 ];

@@ -97,9 +97,11 @@ impl Counter {
                     b' ' => self.col += 1,
                     _ => {}
                 }
-            } else {
+            } else if (0x21..0x7f).contains(&b) || (self.utf8 && b >= 0x80) {
+                // Only printable characters make words (GNU in the C locale); other bytes
+                // neither start nor end one.
                 self.in_word = true;
-                if (0x20..0x7f).contains(&b) || (self.utf8 && b >= 0xc0) {
+                if !(0x80..0xc0).contains(&b) {
                     self.col += 1;
                 }
             }
