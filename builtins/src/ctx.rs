@@ -247,6 +247,58 @@ pub trait Spawn {
     /// waits for it. Returns the status as the shell reports it (128+N for signal N).
     /// Flush the context's output before calling.
     fn run(&self, argv: &[Vec<u8>], env: &[(Vec<u8>, Vec<u8>)]) -> io::Result<u8>;
+
+    /// Starts `argv` with a pipe on its standard input (`PipeDir::ToChild`) or output
+    /// (`PipeDir::FromChild`); the other standard streams are shared. The caller keeps
+    /// the other end (close-on-exec) and must [`PipedChild::wait`] for the child. For
+    /// awk's `print | "cmd"` and `"cmd" | getline`.
+    fn pipe(
+        &self,
+        _argv: &[Vec<u8>],
+        _env: &[(Vec<u8>, Vec<u8>)],
+        _dir: PipeDir,
+    ) -> io::Result<PipedChild> {
+        Err(io::Error::new(
+            io::ErrorKind::Unsupported,
+            "cannot start a piped command here",
+        ))
+    }
+}
+
+/// Which way the pipe of [`Spawn::pipe`] carries data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PipeDir {
+    /// The caller writes, the child reads it as its standard input.
+    ToChild,
+    /// The child's standard output, read by the caller.
+    FromChild,
+}
+
+/// A child started by [`Spawn::pipe`]: the caller's end of the pipe and the process id.
+#[derive(Debug)]
+pub struct PipedChild {
+    /// The caller's end of the pipe.
+    pub fd: std::os::fd::OwnedFd,
+    /// The child's process id.
+    pub pid: i32,
+}
+
+impl PipedChild {
+    /// Closes the caller's end (the child sees end of file, or SIGPIPE) and waits for the
+    /// child; the status as the shell reports it (128+N for signal N).
+    pub fn wait(self) -> io::Result<u8> {
+        use nix::sys::wait::{WaitStatus, waitpid};
+        let PipedChild { fd, pid } = self;
+        drop(fd);
+        loop {
+            match waitpid(nix::unistd::Pid::from_raw(pid), None) {
+                Ok(WaitStatus::Exited(_, code)) => return Ok(code as u8),
+                Ok(WaitStatus::Signaled(_, sig, _)) => return Ok(128u8.wrapping_add(sig as u8)),
+                Ok(_) | Err(nix::errno::Errno::EINTR) => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
 }
 
 /// Everything an applet may touch. Built by the shell, the multi-call dispatcher, or a

@@ -5,8 +5,11 @@
 use std::ffi::CString;
 use std::io;
 
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+
 use nix::sys::wait::{WaitStatus, waitpid};
 use nix::unistd::{ForkResult, fork};
+use rbox_builtins::ctx::{PipeDir, PipedChild};
 use rbox_builtins::{EnvList, Spawn};
 
 use crate::standalone;
@@ -55,6 +58,98 @@ impl Spawn for ProcessSpawner {
                     Err(e) => return Err(e.into()),
                 }
             },
+        }
+    }
+
+    fn pipe(
+        &self,
+        argv: &[Vec<u8>],
+        env: &[(Vec<u8>, Vec<u8>)],
+        dir: PipeDir,
+    ) -> io::Result<PipedChild> {
+        let Some(name) = argv.first() else {
+            return Err(io::Error::new(io::ErrorKind::InvalidInput, "empty command"));
+        };
+        let applet = if name.contains(&b'/') {
+            None
+        } else {
+            crate::applets::find(name)
+        };
+        let env_list = EnvList(env.to_vec());
+        let exec = match applet {
+            Some(_) => None,
+            None => Some(ExecPlan::new(argv, env)?),
+        };
+        let mut fds = [0 as libc::c_int; 2];
+        // SAFETY: pipe2 fills the array with two new fds.
+        if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        // SAFETY: both fds were just created and are owned by nothing else.
+        let (read_end, write_end) =
+            unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) };
+        let (mine, theirs, target) = match dir {
+            PipeDir::ToChild => (write_end, read_end, 0),
+            PipeDir::FromChild => (read_end, write_end, 1),
+        };
+        // SAFETY: as in `run`: single-threaded, and the child leaves through _exit.
+        match unsafe { fork() }.map_err(io::Error::from)? {
+            ForkResult::Child => {
+                // SAFETY: dup2 onto the standard fd (clearing close-on-exec there); the
+                // originals are then closed, the child's end included.
+                let ok = unsafe { libc::dup2(theirs.as_raw_fd(), target) } >= 0;
+                drop(mine);
+                drop(theirs);
+                let status = if !ok {
+                    127
+                } else {
+                    match (applet, &exec) {
+                        (Some(a), _) => {
+                            Self::close_inherited_pipes();
+                            standalone::default_sigpipe();
+                            standalone::run_with_env(
+                                a,
+                                argv.get(1..).unwrap_or_default(),
+                                &env_list,
+                            )
+                        }
+                        (None, Some(plan)) => plan.exec(),
+                        (None, None) => 127,
+                    }
+                };
+                // SAFETY: see `run`.
+                unsafe { libc::_exit(i32::from(status)) }
+            }
+            ForkResult::Parent { child } => {
+                drop(theirs);
+                Ok(PipedChild {
+                    fd: mine,
+                    pid: child.as_raw(),
+                })
+            }
+        }
+    }
+}
+
+impl ProcessSpawner {
+    /// In a child that runs an applet without exec: closes the close-on-exec pipes it
+    /// inherited, as an exec would. Otherwise a child holding a copy of another child's
+    /// pipe keeps that one from seeing end of file (awk's `print | "a"; print | "b"`).
+    /// Only pipes: the shell's other close-on-exec fds (its re-exec fd) stay usable.
+    fn close_inherited_pipes() {
+        for fd in 3..1024 {
+            // SAFETY: F_GETFD and fstat only inspect an fd number; closing one that is
+            // close-on-exec in this fresh child affects nothing the applet owns.
+            unsafe {
+                let flags = libc::fcntl(fd, libc::F_GETFD);
+                if flags < 0 || flags & libc::FD_CLOEXEC == 0 {
+                    continue;
+                }
+                let mut st: libc::stat = std::mem::zeroed();
+                if libc::fstat(fd, &mut st) == 0 && st.st_mode & libc::S_IFMT == libc::S_IFIFO {
+                    libc::close(fd);
+                }
+            }
         }
     }
 }
@@ -158,6 +253,48 @@ mod tests {
             127
         );
         assert!(s.run(&[], &env()).is_err());
+    }
+
+    #[test]
+    fn pipes_to_and_from_children() {
+        use std::io::{Read, Write};
+        let s = ProcessSpawner;
+        // A PATH command writing into the pipe.
+        let c = s
+            .pipe(
+                &argv(&["/bin/sh", "-c", "echo hi; exit 3"]),
+                &env(),
+                PipeDir::FromChild,
+            )
+            .unwrap();
+        let mut out = String::new();
+        std::fs::File::from(c.fd.try_clone().unwrap())
+            .read_to_string(&mut out)
+            .unwrap();
+        assert_eq!(out, "hi\n");
+        assert_eq!(c.wait().unwrap(), 3);
+        // An applet reading the pipe as its standard input, its output to another pipe.
+        let dir = std::env::temp_dir().join(format!("rbox-spawn-pipe-{}", std::process::id()));
+        let path = dir.to_string_lossy().into_owned();
+        let c = s
+            .pipe(
+                &argv(&["/bin/sh", "-c", &format!("cat > {path}")]),
+                &env(),
+                PipeDir::ToChild,
+            )
+            .unwrap();
+        let mut f = std::fs::File::from(c.fd.try_clone().unwrap());
+        f.write_all(b"data\n").unwrap();
+        drop(f);
+        assert_eq!(c.wait().unwrap(), 0);
+        assert_eq!(std::fs::read(&dir).unwrap(), b"data\n");
+        let _ = std::fs::remove_file(&dir);
+        let c = s.pipe(&argv(&["true"]), &env(), PipeDir::ToChild).unwrap();
+        assert_eq!(c.wait().unwrap(), 0);
+        let c = s
+            .pipe(&argv(&["rbox-no-such-command"]), &env(), PipeDir::FromChild)
+            .unwrap();
+        assert_eq!(c.wait().unwrap(), 127);
     }
 
     #[test]
