@@ -130,7 +130,7 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
     }
     let prog = parse::parse(&script, &origins, ere).map_err(|e| {
         if e.message.starts_with(b"can't find label") {
-            e.with_status(1)
+            e.with_status(4)
         } else {
             e
         }

@@ -154,7 +154,7 @@ fn script_errors() {
     );
     assert_eq!(
         sed(&["b foo"], ""),
-        ("sed: can't find label for jump to `foo'\n".into(), 1)
+        ("sed: can't find label for jump to `foo'\n".into(), 4)
     );
     assert_eq!(
         sed(&["p", "/nonexistent/x"], ""),
