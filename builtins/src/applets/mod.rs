@@ -6,6 +6,7 @@ use crate::applet::Applet;
 pub mod archive;
 pub mod findutils;
 pub mod fs;
+pub mod lang;
 pub mod listing;
 pub mod search;
 pub mod shutils;
@@ -17,6 +18,7 @@ pub const GROUPS: &[&[&Applet]] = &[
     archive::APPLETS,
     findutils::APPLETS,
     fs::APPLETS,
+    lang::APPLETS,
     listing::APPLETS,
     search::APPLETS,
     shutils::APPLETS,
