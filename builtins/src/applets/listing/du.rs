@@ -13,7 +13,7 @@ use crate::prelude::*;
 /// The `du` applet.
 pub const APPLET: Applet = Applet::new("du", main, Run::Fork)
     .dir(InstallDir::UsrBin)
-    .usage("[-abcHhklLmPsx0] [-d N] [--exclude=PAT] [FILE]...")
+    .usage("[-abcHhklLmPSsx0] [-d N] [--exclude=PAT] [FILE]...")
     .help(
         "Summarize disk usage of each FILE, recursively for directories.\n\n\
          -a\tShow files too, not only directories\n\
@@ -28,6 +28,7 @@ pub const APPLET: Applet = Applet::new("du", main, Run::Fork)
          -m\tSizes in 1 MiB blocks\n\
          -P\tFollow no symbolic links (the default)\n\
          -s\tOnly a total for each argument\n\
+         -S\tDirectory sizes without their subdirectories\n\
          -x\tSkip directories on other file systems\n\
          -0\tEnd each line with NUL\n\
          --apparent-size\tFile sizes, not disk usage\n\
@@ -53,6 +54,7 @@ const LONGS: &[&str] = &[
     "kibibytes",
     "exclude",
     "exclude-from",
+    "separate-dirs",
 ];
 
 /// How sizes print.
@@ -68,6 +70,8 @@ struct Config {
     total: bool,
     max_depth: Option<usize>,
     count_links: bool,
+    /// `-S`: a directory's size leaves out its subdirectories.
+    separate: bool,
     one_fs: bool,
     follow: Follow,
     unit: Unit,
@@ -83,6 +87,7 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
         total: false,
         max_depth: None,
         count_links: false,
+        separate: false,
         one_fs: false,
         follow: Follow::Never,
         unit: Unit::Blocks(1024),
@@ -122,6 +127,7 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
             Arg::Short('m') => c.unit = Unit::Blocks(1024 * 1024),
             Arg::Short('l') | Arg::Long("count-links") => c.count_links = true,
             Arg::Short('s') | Arg::Long("summarize") => summarize = true,
+            Arg::Short('S') | Arg::Long("separate-dirs") => c.separate = true,
             Arg::Short('x') | Arg::Long("one-file-system") => c.one_fs = true,
             Arg::Short('0') | Arg::Long("null") => c.eol = 0,
             Arg::Long("exclude") => c.exclude.push(opts.value()?),
@@ -181,8 +187,9 @@ fn du_tree(
         follow: c.follow,
         ..walk::Options::default()
     };
-    // Sums of the directories on the way down; the root's parent is the bottom slot.
-    let mut sums: Vec<u64> = vec![0];
+    // Sums of the directories on the way down, as (everything, without subdirectories
+    // for -S); the root's parent is the bottom slot.
+    let mut sums: Vec<(u64, u64)> = vec![(0, 0)];
     let mut root_dev = None;
     let mut out_err: Option<std::io::Error> = None;
     walk::walk(root, &opts, &mut |e| {
@@ -243,17 +250,28 @@ fn du_tree(
             (st.st_blocks.max(0) as u64).saturating_mul(512)
         };
         let show = c.max_depth.is_none_or(|m| e.depth <= m);
-        let size = match e.kind {
+        let (all, separate) = match e.kind {
             Kind::Dir => {
-                sums.push(0);
+                sums.push((0, 0));
                 return Action::Continue;
             }
-            Kind::DirPost => own.saturating_add(sums.pop().unwrap_or(0)),
-            _ => own,
+            Kind::DirPost => {
+                let (a, s) = sums.pop().unwrap_or((0, 0));
+                (own.saturating_add(a), own.saturating_add(s))
+            }
+            _ => (own, own),
         };
         if let Some(parent) = sums.last_mut() {
-            *parent = parent.saturating_add(size);
+            parent.0 = parent.0.saturating_add(all);
+            if e.kind != Kind::DirPost {
+                parent.1 = parent.1.saturating_add(all);
+            }
         }
+        let size = if c.separate && e.kind == Kind::DirPost {
+            separate
+        } else {
+            all
+        };
         if show && (e.kind == Kind::DirPost || c.all || e.depth == 0) && out_err.is_none() {
             let mut line = size_text(c, size).into_bytes();
             line.push(b'\t');
@@ -272,7 +290,7 @@ fn du_tree(
     if ctx.interrupted() {
         return Err(Error::silent(130));
     }
-    Ok(sums.first().copied().unwrap_or(0))
+    Ok(sums.first().map_or(0, |s| s.0))
 }
 
 /// Whether `path` or any part of it after a `/` matches an `--exclude` pattern.
@@ -453,6 +471,24 @@ mod tests {
         assert_eq!(
             (r.status, r.err()),
             (1, format!("du: cannot access '{dead}'\n"))
+        );
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn separate_dirs_leave_out_subdirectories() {
+        let (dir, d) = tree("du-sep");
+        let dp = Path::new(&d);
+        let top = kb(dp) + kb(&dp.join("f"));
+        let all = top + kb(&dp.join("sub")) + kb(&dp.join("sub/g"));
+        let out = run("du", &["-Sc", &d], b"").out();
+        let last: Vec<&str> = out.lines().rev().take(2).collect();
+        assert_eq!(
+            last,
+            [
+                format!("{}\ttotal", all.div_ceil(1024)),
+                format!("{}\t{d}", top.div_ceil(1024))
+            ]
         );
         std::fs::remove_dir_all(dir).unwrap();
     }
