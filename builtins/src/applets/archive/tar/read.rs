@@ -81,6 +81,8 @@ impl<'r> Reader<'r> {
         match read_full(&mut self.src, &mut b)? {
             0 => Ok(None),
             BLOCK => Ok(Some(b)),
+            // Less than a block before any header: not an archive at all.
+            _ if !self.seen => Err(Fatal::NotTar),
             _ => Err(Fatal::Eof),
         }
     }
