@@ -9,7 +9,7 @@ use crate::prelude::*;
 
 /// The `df` applet.
 pub const APPLET: Applet = Applet::new("df", main, Run::Fork)
-    .usage("[-ahikmPT] [-t TYPE] [-x TYPE] [FILE]...")
+    .usage("[-ahikmPT] [-t TYPE] [-x TYPE] [--output[=FIELDS]] [FILE]...")
     .help(
         "Show free space on the file systems holding each FILE, or on all of them.\n\n\
          -a\tInclude pseudo, duplicate and empty file systems\n\
@@ -21,7 +21,9 @@ pub const APPLET: Applet = Applet::new("df", main, Run::Fork)
          -T\tShow file system types\n\
          -t TYPE\tOnly file systems of TYPE\n\
          -x TYPE\tExclude file systems of TYPE\n\
-         --total\tAdd a grand total",
+         --total\tAdd a grand total\n\
+         --output[=FIELDS]\tColumns to show, from source fstype itotal iused iavail ipcent\n\
+         \tsize used avail pcent file target",
     );
 
 const LONGS: &[&str] = &[
@@ -38,6 +40,7 @@ const LONGS: &[&str] = &[
     "local",
     "sync",
     "no-sync",
+    "output",
 ];
 
 /// One line of /proc/self/mounts.
@@ -69,6 +72,77 @@ struct Usage {
     avail: u64,
 }
 
+impl Usage {
+    fn add(&mut self, o: &Usage) {
+        self.size = self.size.saturating_add(o.size);
+        self.used = self.used.saturating_add(o.used);
+        self.avail = self.avail.saturating_add(o.avail);
+    }
+}
+
+/// One output line: the mount, its block and inode numbers, the operand that led to it.
+struct Row {
+    mount: Mount,
+    blocks: Usage,
+    inodes: Usage,
+    file: Vec<u8>,
+}
+
+/// A column, as `--output` names them.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Field {
+    Source,
+    Fstype,
+    ITotal,
+    IUsed,
+    IAvail,
+    IPcent,
+    Size,
+    Used,
+    Avail,
+    Pcent,
+    File,
+    Target,
+}
+
+const FIELD_NAMES: &[(&str, Field)] = &[
+    ("source", Field::Source),
+    ("fstype", Field::Fstype),
+    ("itotal", Field::ITotal),
+    ("iused", Field::IUsed),
+    ("iavail", Field::IAvail),
+    ("ipcent", Field::IPcent),
+    ("size", Field::Size),
+    ("used", Field::Used),
+    ("avail", Field::Avail),
+    ("pcent", Field::Pcent),
+    ("file", Field::File),
+    ("target", Field::Target),
+];
+
+/// `--output[=LIST]`: the fields in order; every one without a list.
+fn parse_output(list: Option<&[u8]>, fields: &mut Vec<Field>) -> Result<(), Error> {
+    let Some(list) = list else {
+        fields.extend(FIELD_NAMES.iter().map(|f| f.1));
+        return Ok(());
+    };
+    for name in list.split(|&b| b == b',').filter(|n| !n.is_empty()) {
+        let text = String::from_utf8_lossy(name);
+        let field = FIELD_NAMES
+            .iter()
+            .find(|f| f.0.as_bytes() == name)
+            .map(|f| f.1)
+            .ok_or_else(|| Error::usage(format!("option --output: field '{text}' unknown")))?;
+        if fields.contains(&field) {
+            return Err(Error::usage(format!(
+                "option --output: field '{text}' used more than once"
+            )));
+        }
+        fields.push(field);
+    }
+    Ok(())
+}
+
 fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
     let mut c = Config {
         all: false,
@@ -81,6 +155,7 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
         exclude: Vec::new(),
         total: false,
     };
+    let mut output: Option<Vec<Field>> = None;
     let mut files = Vec::new();
     let mut opts = ctx.opts(LONGS);
     while let Some(arg) = opts.next()? {
@@ -97,23 +172,44 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
             Arg::Short('t') | Arg::Long("type") => c.only.push(opts.value()?),
             Arg::Short('x') | Arg::Long("exclude-type") => c.exclude.push(opts.value()?),
             Arg::Long("total") => c.total = true,
+            Arg::Long("output") => {
+                let list = opts.optional_value();
+                parse_output(list.as_deref(), output.get_or_insert_with(Vec::new))?;
+            }
             Arg::Short('l') | Arg::Long("local") | Arg::Long("sync") | Arg::Long("no-sync") => {}
             Arg::Value(v) => files.push(v),
             other => return Err(opts.unexpected(&other)),
         }
     }
+    if output.is_some() && (c.inodes || c.types || c.posix) {
+        let other = if c.inodes {
+            "-i"
+        } else if c.types {
+            "-T"
+        } else {
+            "-P"
+        };
+        return Err(Error::usage(format!(
+            "options {other} and --output are mutually exclusive"
+        )));
+    }
     let mounts = read_mounts();
     if mounts.is_empty() && files.is_empty() {
         return Err(Error::msg("cannot read table of mounted file systems"));
     }
-    let mut rows: Vec<(Mount, Usage)> = Vec::new();
+    let mut rows: Vec<Row> = Vec::new();
     if files.is_empty() {
         for m in list_mounts(&c, &mounts) {
-            if let Some(u) = usage(&c, &m.dir) {
-                if !c.all && u.size == 0 {
+            if let Some((blocks, inodes)) = usage(&m.dir) {
+                if !c.all && blocks.size == 0 {
                     continue;
                 }
-                rows.push((m, u));
+                rows.push(Row {
+                    mount: m,
+                    blocks,
+                    inodes,
+                    file: b"-".to_vec(),
+                });
             }
         }
     } else {
@@ -133,8 +229,13 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
             if !type_wanted(&c, &m.fstype) {
                 continue;
             }
-            match usage(&c, &m.dir) {
-                Some(u) => rows.push((m, u)),
+            match usage(&m.dir) {
+                Some((blocks, inodes)) => rows.push(Row {
+                    mount: m,
+                    blocks,
+                    inodes,
+                    file: f.clone(),
+                }),
                 None => {
                     let err = std::io::Error::last_os_error();
                     ctx.warn(&quote(f), &err);
@@ -143,18 +244,23 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
         }
     }
     if c.total {
-        let mut t = Usage::default();
-        for (_, u) in &rows {
-            t.size = t.size.saturating_add(u.size);
-            t.used = t.used.saturating_add(u.used);
-            t.avail = t.avail.saturating_add(u.avail);
+        let (mut blocks, mut inodes) = (Usage::default(), Usage::default());
+        for r in &rows {
+            blocks.add(&r.blocks);
+            inodes.add(&r.inodes);
         }
-        let m = Mount {
+        let mount = Mount {
             source: b"total".to_vec(),
             dir: b"-".to_vec(),
             fstype: b"-".to_vec(),
         };
-        rows.push((m, t));
+        let file = b"-".to_vec();
+        rows.push(Row {
+            mount,
+            blocks,
+            inodes,
+            file,
+        });
     }
     if rows.is_empty() {
         if ctx.status == 0 {
@@ -162,9 +268,26 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
         }
         return Ok(());
     }
-    let table = table(&c, &rows);
+    let custom = output.is_some();
+    let fields = output.unwrap_or_else(|| default_fields(&c));
+    let table = table(&c, &fields, custom, &rows);
     ctx.stdout.write_all(&table)?;
     Ok(())
+}
+
+/// The columns without `--output`.
+fn default_fields(c: &Config) -> Vec<Field> {
+    let mut f = vec![Field::Source];
+    if c.types {
+        f.push(Field::Fstype);
+    }
+    if c.inodes {
+        f.extend([Field::ITotal, Field::IUsed, Field::IAvail, Field::IPcent]);
+    } else {
+        f.extend([Field::Size, Field::Used, Field::Avail, Field::Pcent]);
+    }
+    f.push(Field::Target);
+    f
 }
 
 fn quote(name: &[u8]) -> Vec<u8> {
@@ -304,32 +427,30 @@ fn mount_of(file: &[u8], dev: u64, mounts: &[Mount]) -> Option<Mount> {
     best.map(|(_, _, m)| m.clone())
 }
 
-/// statvfs of a mount point, in bytes (or inodes with `-i`).
-fn usage(c: &Config, dir: &[u8]) -> Option<Usage> {
+/// statvfs of a mount point: blocks (in bytes) and inodes.
+fn usage(dir: &[u8]) -> Option<(Usage, Usage)> {
     let v = nix::sys::statvfs::statvfs(dir).ok()?;
-    if c.inodes {
-        let total = v.files();
-        let free = v.files_free();
-        return Some(Usage {
-            size: total,
-            used: total.saturating_sub(free),
-            avail: free,
-        });
-    }
+    let (total, free) = (v.files(), v.files_free());
+    let inodes = Usage {
+        size: total,
+        used: total.saturating_sub(free),
+        avail: free,
+    };
     let unit = match v.fragment_size() {
         0 => v.block_size(),
         f => f,
     };
     let bytes = |n: u64| n.saturating_mul(unit);
-    Some(Usage {
+    let blocks = Usage {
         size: bytes(v.blocks()),
         used: bytes(v.blocks().saturating_sub(v.blocks_free())),
         avail: bytes(v.blocks_available()),
-    })
+    };
+    Some((blocks, inodes))
 }
 
-fn number(c: &Config, n: u64) -> Vec<u8> {
-    if c.inodes {
+fn number(c: &Config, n: u64, inodes: bool) -> Vec<u8> {
+    if inodes {
         if c.human != 0 {
             return human(n, c.human);
         }
@@ -360,55 +481,54 @@ fn percent(u: &Usage) -> Vec<u8> {
     format!("{pct}%").into_bytes()
 }
 
+/// A column's header, minimum width and alignment (right for numbers).
+fn header(c: &Config, f: Field, custom: bool) -> (String, usize, bool) {
+    let (h, min, right): (&str, usize, bool) = match f {
+        Field::Source => ("Filesystem", 14, false),
+        Field::Fstype => ("Type", 4, false),
+        Field::ITotal => ("Inodes", 5, true),
+        Field::IUsed => ("IUsed", 5, true),
+        Field::IAvail => ("IFree", 5, true),
+        Field::IPcent => ("IUse%", 4, true),
+        Field::Size if c.human != 0 => ("Size", 5, true),
+        Field::Size if c.posix => return (format!("{}-blocks", c.block), 5, true),
+        Field::Size if c.block == 1024 * 1024 => ("1M-blocks", 5, true),
+        Field::Size => ("1K-blocks", 5, true),
+        Field::Used => ("Used", 5, true),
+        Field::Avail if c.human != 0 || custom => ("Avail", 5, true),
+        Field::Avail => ("Available", 5, true),
+        Field::Pcent if c.posix && c.human == 0 => ("Capacity", 4, true),
+        Field::Pcent => ("Use%", 4, true),
+        Field::File => ("File", 0, false),
+        Field::Target => ("Mounted on", 0, false),
+    };
+    (h.to_string(), min, right)
+}
+
+fn cell(c: &Config, f: Field, r: &Row) -> Vec<u8> {
+    match f {
+        Field::Source => r.mount.source.clone(),
+        Field::Fstype => r.mount.fstype.clone(),
+        Field::ITotal => number(c, r.inodes.size, true),
+        Field::IUsed => number(c, r.inodes.used, true),
+        Field::IAvail => number(c, r.inodes.avail, true),
+        Field::IPcent => percent(&r.inodes),
+        Field::Size => number(c, r.blocks.size, false),
+        Field::Used => number(c, r.blocks.used, false),
+        Field::Avail => number(c, r.blocks.avail, false),
+        Field::Pcent => percent(&r.blocks),
+        Field::File => r.file.clone(),
+        Field::Target => r.mount.dir.clone(),
+    }
+}
+
 /// The header and rows, each column as wide as its widest cell (and at least GNU's
 /// minimum), left-aligned names and right-aligned numbers, the last column unpadded.
-fn table(c: &Config, rows: &[(Mount, Usage)]) -> Vec<u8> {
-    let size_header = if c.inodes {
-        "Inodes".to_string()
-    } else if c.human != 0 {
-        "Size".to_string()
-    } else if c.posix {
-        format!("{}-blocks", c.block)
-    } else if c.block == 1024 * 1024 {
-        "1M-blocks".to_string()
-    } else {
-        "1K-blocks".to_string()
-    };
-    let (used_h, avail_h, pct_h) = if c.inodes {
-        ("IUsed", "IFree", "IUse%")
-    } else if c.human != 0 {
-        ("Used", "Avail", "Use%")
-    } else if c.posix {
-        ("Used", "Available", "Capacity")
-    } else {
-        ("Used", "Available", "Use%")
-    };
-    // (header, minimum width, right-aligned)
-    let mut cols: Vec<(&str, usize, bool)> = vec![("Filesystem", 14, false)];
-    if c.types {
-        cols.push(("Type", 4, false));
-    }
-    cols.extend([
-        (size_header.as_str(), 5, true),
-        (used_h, 5, true),
-        (avail_h, 5, true),
-        (pct_h, 4, true),
-        ("Mounted on", 0, false),
-    ]);
-    let mut cells: Vec<Vec<Vec<u8>>> = vec![cols.iter().map(|c| c.0.as_bytes().to_vec()).collect()];
-    for (m, u) in rows {
-        let mut row = vec![m.source.clone()];
-        if c.types {
-            row.push(m.fstype.clone());
-        }
-        row.extend([
-            number(c, u.size),
-            number(c, u.used),
-            number(c, u.avail),
-            percent(u),
-            m.dir.clone(),
-        ]);
-        cells.push(row);
+fn table(c: &Config, fields: &[Field], custom: bool, rows: &[Row]) -> Vec<u8> {
+    let cols: Vec<(String, usize, bool)> = fields.iter().map(|&f| header(c, f, custom)).collect();
+    let mut cells: Vec<Vec<Vec<u8>>> = vec![cols.iter().map(|h| h.0.as_bytes().to_vec()).collect()];
+    for r in rows {
+        cells.push(fields.iter().map(|&f| cell(c, f, r)).collect());
     }
     let widths: Vec<usize> = cols
         .iter()
@@ -488,26 +608,40 @@ mod tests {
             exclude: vec![],
             total: false,
         };
-        let rows = vec![(
-            Mount {
+        let rows = vec![Row {
+            mount: Mount {
                 source: b"/dev/vda".to_vec(),
                 dir: b"/".to_vec(),
                 fstype: b"ext4".to_vec(),
             },
-            Usage {
+            blocks: Usage {
                 size: 264_212_084 * 1024,
                 used: 13_846_224 * 1024,
                 avail: 81_439_664 * 1024,
             },
-        )];
+            inodes: Usage {
+                size: 16_777_216,
+                used: 426_700,
+                avail: 16_350_516,
+            },
+            file: b"/".to_vec(),
+        }];
         assert_eq!(
-            String::from_utf8(table(&c, &rows)).unwrap(),
+            String::from_utf8(table(&c, &default_fields(&c), false, &rows)).unwrap(),
             "Filesystem     1K-blocks     Used Available Use% Mounted on\n\
              /dev/vda       264212084 13846224  81439664  15% /\n"
         );
+        let all: Vec<Field> = FIELD_NAMES.iter().map(|f| f.1).collect();
+        assert_eq!(
+            String::from_utf8(table(&c, &all, true, &rows)).unwrap(),
+            "Filesystem     Type   Inodes  IUsed    IFree IUse% 1K-blocks     Used    Avail \
+             Use% File Mounted on\n\
+             /dev/vda       ext4 16777216 426700 16350516    3% 264212084 13846224 81439664  \
+             15% /    /\n"
+        );
         let c = Config { posix: true, ..c };
         assert_eq!(
-            String::from_utf8(table(&c, &rows)).unwrap(),
+            String::from_utf8(table(&c, &default_fields(&c), false, &rows)).unwrap(),
             "Filesystem     1024-blocks     Used Available Capacity Mounted on\n\
              /dev/vda         264212084 13846224  81439664      15% /\n"
         );
