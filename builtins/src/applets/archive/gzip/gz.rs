@@ -368,9 +368,26 @@ impl<R: BufRead> GzReader<R> {
     }
 }
 
+/// A decoding failure carried inside an `io::Error` by [`GzReader`], so `tar -z` can
+/// report it as GNU tar reports its gzip child's.
+#[derive(Debug)]
+pub struct GzFailure(pub String);
+
+impl std::fmt::Display for GzFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for GzFailure {}
+
 impl<R: BufRead> io::Read for GzReader<R> {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        Ok(self.dec.read(&mut self.inner, out)?)
+        match self.dec.read(&mut self.inner, out) {
+            Ok(n) => Ok(n),
+            Err(GzError::Io(e)) => Err(e),
+            Err(e) => Err(io::Error::other(GzFailure(e.text()))),
+        }
     }
 }
 

@@ -166,6 +166,15 @@ impl Msgs<'_, '_> {
         let _ = self.err.flush();
     }
 
+    /// Bytes on stderr as they are.
+    pub fn raw(&mut self, m: &[u8]) {
+        if let Some(o) = self.out.as_deref_mut() {
+            let _ = o.flush();
+        }
+        let _ = self.err.write_all(m);
+        let _ = self.err.flush();
+    }
+
     /// `tar: MESSAGE` and a failed run.
     pub fn error(&mut self, m: &[u8]) {
         self.note(m);
@@ -400,6 +409,20 @@ fn parse(ctx: &mut Ctx<'_>) -> Result<TarOpts, Error> {
 
 fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
     let o = parse(ctx)?;
+    if o.file == b"-" {
+        let (fd, what) = match o.op {
+            Op::Create => (ctx.stdout.raw_fd(), "write archive contents to"),
+            _ => (ctx.stdin.raw_fd(), "read archive contents from"),
+        };
+        if fd.is_some_and(crate::common::fdio::isatty) {
+            let m = format!(
+                "tar: Refusing to {what} terminal (missing -f option?)\n\
+                 tar: Error is not recoverable: exiting now\n"
+            );
+            let _ = ctx.stderr.write_all(m.as_bytes());
+            return Err(Error::silent(2));
+        }
+    }
     let status = match o.op {
         Op::Create => create::run(ctx, &o)?,
         Op::Extract | Op::List => read_archive(ctx, &o)?,
@@ -528,6 +551,20 @@ mod tests {
         let odd = root.join(std::ffi::OsStr::from_bytes(b"caf\xe9 \n\\x"));
         std::fs::write(&odd, "latin1\n").unwrap();
         symlink("t".repeat(150), root.join("longlink")).unwrap();
+        nix::unistd::mkfifo(
+            &root.join("fifo"),
+            nix::sys::stat::Mode::from_bits_truncate(0o640),
+        )
+        .unwrap();
+        if nix::unistd::geteuid().is_root() {
+            nix::sys::stat::mknod(
+                &root.join("null"),
+                nix::sys::stat::SFlag::S_IFCHR,
+                nix::sys::stat::Mode::from_bits_truncate(0o666),
+                nix::sys::stat::makedev(1, 3),
+            )
+            .unwrap();
+        }
         let big: Vec<u8> = (0..70_000u32).map(|i| (i % 253) as u8).collect();
         std::fs::write(root.join("big"), big).unwrap();
         let mut all = Vec::new();
@@ -567,6 +604,8 @@ mod tests {
                     format!("-> {:?}", std::fs::read_link(p).unwrap())
                 } else if m.is_dir() {
                     "dir".to_string()
+                } else if !m.is_file() {
+                    format!("special {:o} rdev={}", m.mode() & libc::S_IFMT, m.rdev())
                 } else {
                     format!("{:?} nlink={}", std::fs::read(p).unwrap().len(), m.nlink())
                 };
@@ -738,6 +777,24 @@ mod tests {
         );
         let r = tar(&["tf"]);
         assert_eq!(r.err(), "tar: Old option 'f' requires an argument.\n");
+        let plain = tar(&["cf", "-", "-C", s(&src), "empty"]).stdout;
+        let r = run("tar", &["tzf", "-"], &plain);
+        assert_eq!(r.status, 2);
+        assert_eq!(
+            r.err(),
+            "\ngzip: stdin: not in gzip format\ntar: Child returned status 1\n\
+             tar: Error is not recoverable: exiting now\n"
+        );
+        let r = tar(&["xf", s(&g), "-C", "/nonexistent/dir"]);
+        assert_eq!(
+            (r.status, r.err()),
+            (
+                2,
+                "tar: /nonexistent/dir: Cannot open: No such file or directory\n\
+                 tar: Error is not recoverable: exiting now\n"
+                    .into()
+            )
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

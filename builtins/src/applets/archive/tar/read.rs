@@ -360,6 +360,14 @@ fn fatal(io: &mut Msgs<'_, '_>, f: Fatal) {
             io.note(b"Error is not recoverable: exiting now");
             io.fatal = true;
         }
+        Fatal::Io(e) if e.get_ref().is_some_and(|r| r.is::<super::gz::GzFailure>()) => {
+            // As GNU tar shows its gzip child's complaint.
+            let what = e.get_ref().map(ToString::to_string).unwrap_or_default();
+            io.raw(format!("\ngzip: stdin: {what}\n").as_bytes());
+            io.note(b"Child returned status 1");
+            io.note(b"Error is not recoverable: exiting now");
+            io.fatal = true;
+        }
         Fatal::Io(e) => {
             let m = crate::error::subject_reason(b"Read error", &e);
             io.note(&m);
@@ -438,9 +446,9 @@ pub fn extract(o: &TarOpts, rd: &mut Reader<'_>, io: &mut Msgs<'_, '_>) {
     let target = match target {
         Ok(t) => t,
         Err(e) => {
-            let m = crate::error::subject_reason(&quote(&dir), &e);
-            let mut m2 = b"Cannot open directory ".to_vec();
-            m2.extend_from_slice(&m);
+            let mut m = quote(&dir);
+            m.extend_from_slice(b": Cannot open: ");
+            m.extend_from_slice(crate::error::strerror(&e).as_bytes());
             io.note(&m);
             io.note(b"Error is not recoverable: exiting now");
             io.fatal = true;
