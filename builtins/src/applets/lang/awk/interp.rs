@@ -227,6 +227,8 @@ pub struct Interp<'p, 'c, 'a> {
     env: Vec<(Vec<u8>, Vec<u8>)>,
     keybuf: Vec<u8>,
     obuf: Vec<u8>,
+    /// The buffer the next record is read into (swapped with the record's).
+    spare: Vec<u8>,
     in_end: bool,
 }
 
@@ -288,6 +290,7 @@ impl<'p, 'c, 'a> Interp<'p, 'c, 'a> {
             env,
             keybuf: Vec::new(),
             obuf: Vec::new(),
+            spare: Vec::new(),
             in_end: false,
         };
         it.srand_with(0.0);
@@ -1549,9 +1552,10 @@ impl<'p, 'c, 'a> Interp<'p, 'c, 'a> {
         result
     }
 
-    /// Closes everything at the end: files flushed, pipes closed first, then waited for.
+    /// Closes everything at the end: files flushed, pipes closed first (all of them, so
+    /// no child waits on another's pipe), the commands waited for, then standard output
+    /// flushed (mawk's order: a pipe's output comes before what END printed).
     pub fn close_all(&mut self) {
-        let _ = self.ctx.stdout.flush();
         let mut children = Vec::new();
         for mut o in std::mem::take(&mut self.outputs) {
             let _ = o.flush();
@@ -1564,7 +1568,6 @@ impl<'p, 'c, 'a> Interp<'p, 'c, 'a> {
                 children.push(c);
             }
         }
-        // Close every pipe before waiting, so no child waits on another's pipe.
         let mut pids = Vec::new();
         for c in children {
             let crate::ctx::PipedChild { fd, pid } = c;
@@ -1574,6 +1577,7 @@ impl<'p, 'c, 'a> Interp<'p, 'c, 'a> {
         for pid in pids {
             wait_pid(pid);
         }
+        let _ = self.ctx.stdout.flush();
     }
 
     // ---- input ----
@@ -1678,28 +1682,17 @@ impl<'p, 'c, 'a> Interp<'p, 'c, 'a> {
         }
     }
 
-    /// Reads the next main record into $0; false at the end of input.
+    /// Reads the next main record into $0; false at the end of input (then $0 keeps
+    /// the last record, for END).
     fn next_record(&mut self) -> Res<bool> {
-        let mut text = std::mem::take(&mut self.rec.text);
-        let r = self.read_main(&mut text);
-        match r {
-            Ok(true) => {
-                self.rec.text = text;
-                self.record_changed();
-                Ok(true)
-            }
-            Ok(false) => {
-                // Keep the last record for END.
-                if !text.is_empty() || self.rec.text.is_empty() {
-                    self.rec.text = text;
-                }
-                Ok(false)
-            }
-            Err(e) => {
-                self.rec.text = text;
-                Err(e)
-            }
+        let mut buf = std::mem::take(&mut self.spare);
+        let r = self.read_main(&mut buf);
+        if let Ok(true) = r {
+            std::mem::swap(&mut self.rec.text, &mut buf);
+            self.record_changed();
         }
+        self.spare = buf;
+        r
     }
 
     fn skip_file(&mut self) {
