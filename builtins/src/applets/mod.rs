@@ -10,6 +10,7 @@ pub mod lang;
 pub mod listing;
 pub mod search;
 pub mod shutils;
+pub mod sums;
 pub mod sys;
 pub mod text;
 
@@ -22,6 +23,7 @@ pub const GROUPS: &[&[&Applet]] = &[
     listing::APPLETS,
     search::APPLETS,
     shutils::APPLETS,
+    sums::APPLETS,
     sys::APPLETS,
     text::APPLETS,
 ];
