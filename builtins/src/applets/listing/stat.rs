@@ -6,7 +6,7 @@ use std::os::unix::ffi::OsStrExt;
 
 use nix::sys::stat::FileStat;
 
-use super::ls::{Quoting, quote_name};
+use super::ls::{Quoting, quote_name, quoting_style};
 use crate::common::mode::format_mode;
 use crate::common::passwd::Accounts;
 use crate::common::time::{self, Tz};
@@ -78,6 +78,19 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
         return Err(Error::usage("missing operand"));
     }
     let tz = Tz::from_env(ctx.env);
+    let mut quoting = Quoting::ShellEscapeAlways;
+    if let Some(v) = ctx.env.get(b"QUOTING_STYLE") {
+        match quoting_style(v) {
+            Some(q) => quoting = q,
+            None => {
+                let m = format!(
+                    "ignoring invalid value of environment variable QUOTING_STYLE: {}",
+                    quote(v)
+                );
+                ctx.note(m.as_bytes());
+            }
+        }
+    }
     let mut accounts = None;
     for name in &files {
         let mut out = Vec::new();
@@ -126,6 +139,7 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
                 deref,
                 tz: &tz,
                 default,
+                quoting,
             };
             expand(fmt, escapes, &mut out, &mut |conv| {
                 f.directive(&mut accounts, conv)
@@ -426,6 +440,8 @@ struct File<'a> {
     tz: &'a Tz,
     /// The default report shows names raw; `%N` in a format quotes them.
     default: bool,
+    /// How `%N` quotes (`QUOTING_STYLE`, else shell-escape-always).
+    quoting: Quoting,
 }
 
 impl File<'_> {
@@ -505,7 +521,7 @@ impl File<'_> {
             if self.default {
                 n.to_vec()
             } else {
-                quote_name(n, Quoting::ShellEscapeAlways)
+                quote_name(n, self.quoting)
             }
         };
         let mut s = q(self.name);

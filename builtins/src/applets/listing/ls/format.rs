@@ -359,7 +359,13 @@ fn colored_name(ls: &mut Lister, name: &[u8], code: Option<Vec<u8>>, out: &mut V
 
 /// The name as shown: quoted, and with `-q` nonprinting bytes as `?`.
 pub fn display_name(cfg: &Config, name: &[u8]) -> Vec<u8> {
-    let mut q = quote_name(name, cfg.quoting);
+    let mut q = if cfg.quoting == Quoting::Escape {
+        let mut out = Vec::new();
+        backslash_escape(name, false, true, &mut out);
+        out
+    } else {
+        quote_name(name, cfg.quoting)
+    };
     if cfg.hide_control
         && matches!(
             cfg.quoting,
@@ -437,13 +443,13 @@ pub fn quote_name(name: &[u8], style: Quoting) -> Vec<u8> {
         Quoting::Literal => name.to_vec(),
         Quoting::C => {
             let mut out = vec![b'"'];
-            backslash_escape(name, false, &mut out);
+            backslash_escape(name, true, false, &mut out);
             out.push(b'"');
             out
         }
         Quoting::Escape => {
             let mut out = Vec::new();
-            backslash_escape(name, true, &mut out);
+            backslash_escape(name, false, false, &mut out);
             out
         }
         Quoting::Shell
@@ -453,11 +459,13 @@ pub fn quote_name(name: &[u8], style: Quoting) -> Vec<u8> {
     }
 }
 
-fn backslash_escape(name: &[u8], escape_space: bool, out: &mut Vec<u8>) {
+/// C-style escapes; `dquote` escapes `"` (inside C quotes), `space` escapes spaces
+/// (ls adds the space to the escape style's set).
+fn backslash_escape(name: &[u8], dquote: bool, escape_space: bool, out: &mut Vec<u8>) {
     for &b in name {
         match b {
             b'\\' => out.extend_from_slice(b"\\\\"),
-            b'"' if !escape_space => out.extend_from_slice(b"\\\""),
+            b'"' if dquote => out.extend_from_slice(b"\\\""),
             b' ' if escape_space => out.extend_from_slice(b"\\ "),
             _ => push_c_escape(b, out),
         }

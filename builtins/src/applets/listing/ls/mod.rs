@@ -566,7 +566,8 @@ fn posix_locale(env: &dyn crate::ctx::Env) -> bool {
     matches!(name, None | Some(b"C" | b"POSIX"))
 }
 
-fn quoting_style(v: &[u8]) -> Option<Quoting> {
+/// A `--quoting-style` / `QUOTING_STYLE` name.
+pub fn quoting_style(v: &[u8]) -> Option<Quoting> {
     Some(match v {
         b"literal" => Quoting::Literal,
         b"shell" => Quoting::Shell,
@@ -873,6 +874,7 @@ fn list_dir(
         if !*first {
             h.push(b'\n');
         }
+        // Headers are quoted without ls's extra escaped space (GNU: `./a b:` with -b).
         h.extend_from_slice(&format::quote_name(name, ls.cfg.quoting));
         h.extend_from_slice(b":\n");
         ctx.stdout.write_all(&h)?;
