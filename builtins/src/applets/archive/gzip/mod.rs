@@ -447,6 +447,15 @@ fn do_operand(ctx: &mut Ctx<'_>, g: &mut Gz, name: &[u8]) -> Result<(), Error> {
         error(ctx, g, false, &m);
         return Ok(());
     }
+    // A FIFO or device is looked at before it is opened (an open could block), and is
+    // only read when the output goes to stdout or nowhere.
+    let ft = meta.file_type();
+    let to_file = !g.stdout && matches!(g.mode, Mode2::Compress | Mode2::Decompress);
+    if !ft.is_file() && !ft.is_symlink() && to_file {
+        let m = join(&name, " is not a directory or a regular file - ignored");
+        warning(ctx, g, false, &m);
+        return Ok(());
+    }
     match g.mode {
         Mode2::Compress => compress_file(ctx, g, &name),
         _ => decompress_file(ctx, g, &name),
@@ -563,7 +572,7 @@ fn compress_file(ctx: &mut Ctx<'_>, g: &mut Gz, name: &[u8]) -> Result<(), Error
         }
     };
     let meta = file.metadata().map_err(|e| Error::io(name, &e))?;
-    if !meta.is_file() {
+    if !meta.is_file() && !g.stdout {
         let m = join(name, " is not a directory or a regular file - ignored");
         warning(ctx, g, false, &m);
         return Ok(());
@@ -708,7 +717,7 @@ fn decompress_file(ctx: &mut Ctx<'_>, g: &mut Gz, name: &[u8]) -> Result<(), Err
         }
     };
     let meta = file.metadata().map_err(|e| Error::io(name, &e))?;
-    if !meta.is_file() {
+    if !meta.is_file() && to_file {
         let m = join(name, " is not a directory or a regular file - ignored");
         warning(ctx, g, false, &m);
         return Ok(());
@@ -1049,6 +1058,25 @@ mod tests {
         std::fs::remove_file(&f).unwrap();
         let r = run("zcat", &[s(&f)], b"");
         assert_eq!(r.out(), "from gnu\n");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn fifos_are_skipped_unless_writing_to_stdout() {
+        let dir = temp_dir("gzip-fifo");
+        let p = dir.join("p");
+        nix::unistd::mkfifo(&p, nix::sys::stat::Mode::from_bits_truncate(0o600)).unwrap();
+        let r = run("gzip", &[s(&p)], b"");
+        assert_eq!(
+            (r.status, r.err()),
+            (
+                2,
+                format!(
+                    "gzip: {} is not a directory or a regular file - ignored\n",
+                    s(&p)
+                )
+            )
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

@@ -877,6 +877,27 @@ mod tests {
     }
 
     #[test]
+    fn modes_lose_the_umask_without_p() {
+        let dir = temp_dir("tar-umask");
+        let src = dir.join("src");
+        std::fs::create_dir(&src).unwrap();
+        std::fs::write(src.join("f"), "x").unwrap();
+        std::fs::set_permissions(src.join("f"), std::fs::Permissions::from_mode(0o4777)).unwrap();
+        let a = dir.join("a.tar");
+        assert_eq!(tar(&["-cf", s(&a), "-C", s(&src), "f"]).status, 0);
+        let umask = crate::common::mode::current_umask();
+        let r = tar(&["-xf", s(&a), "-C", s(&dir), "--no-same-permissions"]);
+        assert_eq!((r.status, r.err()), (0, String::new()));
+        let mode = std::fs::metadata(dir.join("f")).unwrap().mode() & 0o7777;
+        assert_eq!(mode, 0o777 & !umask);
+        let r = tar(&["-xpf", s(&a), "-C", s(&dir)]);
+        assert_eq!(r.status, 0);
+        let mode = std::fs::metadata(dir.join("f")).unwrap().mode() & 0o7777;
+        assert_eq!(mode, 0o4777);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
     fn keep_old_files_and_overwrite() {
         let dir = temp_dir("tar-keep");
         std::fs::write(dir.join("f"), "new\n").unwrap();
