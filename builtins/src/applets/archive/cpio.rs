@@ -18,12 +18,13 @@ use crate::prelude::*;
 
 /// The `cpio` applet.
 pub const APPLET: Applet = Applet::new("cpio", main, Run::Fork)
-    .usage("-o|-i|-t [-dmuv0L] [-H newc|crc|odc] [-F FILE] [-D DIR] [PATTERN]...")
+    .usage("-o|-i|-t|-p [-dmuv0L] [-H newc|crc|odc] [-F FILE] [-D DIR] [PATTERN]...")
     .help(
         "Copy files into or out of a cpio archive.\n\n\
          -o\tCreate: read file names from standard input, write the archive\n\
          -i\tExtract the members matching PATTERNs (all without)\n\
          -t\tList the members\n\
+         -p DIR\tPass-through: copy the files named on standard input into DIR\n\
          -d\tMake leading directories when extracting\n\
          -m\tRestore modification times\n\
          -u\tReplace existing files even when they are newer\n\
@@ -53,6 +54,7 @@ const LONGS: &[&str] = &[
     "no-absolute-filenames",
     "quiet",
     "directory",
+    "pass-through",
 ];
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -108,13 +110,14 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
     };
     let mut mode = None;
     let mut list = false;
+    let mut operands = Vec::new();
     let mut opts = ctx.opts(LONGS);
     while let Some(arg) = opts.next()? {
         match arg {
             Arg::Short('o') | Arg::Long("create") => mode = Some('o'),
             Arg::Short('i') | Arg::Long("extract") => mode = Some('i'),
             Arg::Short('t') | Arg::Long("list") => list = true,
-            Arg::Short('p') => return Err(Error::msg("pass-through mode (-p) is not supported")),
+            Arg::Short('p') | Arg::Long("pass-through") => mode = Some('p'),
             Arg::Short('d') | Arg::Long("make-directories") => o.make_dirs = true,
             Arg::Short('m') | Arg::Long("preserve-modification-time") => o.mtime = true,
             Arg::Short('u') | Arg::Long("unconditional") => o.unconditional = true,
@@ -140,9 +143,11 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
             Arg::Short('B') => {}
             Arg::Long("no-absolute-filenames") => {}
             Arg::Long("quiet") => o.quiet = true,
-            Arg::Value(v) => o
-                .patterns
-                .push(Pattern::parse(&v, rbox_parser::pattern::Options::default())),
+            Arg::Value(v) => {
+                o.patterns
+                    .push(Pattern::parse(&v, rbox_parser::pattern::Options::default()));
+                operands.push(v);
+            }
             other => return Err(opts.unexpected(&other)),
         }
     }
@@ -150,6 +155,14 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
         (Some('o'), false) => create(ctx, &o)?,
         (Some('i') | None, true) => read_archive(ctx, &o, true)?,
         (Some('i'), false) => read_archive(ctx, &o, false)?,
+        (Some('p'), false) => match operands.as_slice() {
+            [dir] => pass(ctx, &o, dir)?,
+            [] => return Err(Error::usage("missing destination directory")),
+            [_, extra, ..] => {
+                let m = format!("extra operand '{}'", String::from_utf8_lossy(extra));
+                return Err(Error::usage(m));
+            }
+        },
         _ => {
             return Err(Error::usage("You must specify one of -oipt options."));
         }
@@ -796,6 +809,123 @@ fn read_archive(ctx: &mut Ctx<'_>, o: &Opts, list: bool) -> Result<u8, Error> {
     Ok(status)
 }
 
+/// `-p DIR`: each file named on stdin copied into DIR as an extraction would make it.
+fn pass(ctx: &mut Ctx<'_>, o: &Opts, dest: &[u8]) -> Result<u8, Error> {
+    let Ctx { stdin, stderr, .. } = ctx;
+    let mut names = Vec::new();
+    stdin
+        .read_to_end(&mut names)
+        .map_err(|e| Error::io(b"stdin", &e))?;
+    let base = Target::open(&o.dir).map_err(|e| Error::io(&o.dir, &e))?;
+    let mut x = Extractor {
+        target: Target::open(dest).map_err(|e| Error::io(dest, &e))?,
+        links: HashMap::new(),
+        dirs: Vec::new(),
+        warned: false,
+        root: nix::unistd::geteuid().is_root(),
+    };
+    let sep = if o.null { 0 } else { b'\n' };
+    let mut status = 0;
+    let mut errs = Vec::new();
+    let mut copied: u64 = 0;
+    for name in names.split(|&b| b == sep).filter(|n| !n.is_empty()) {
+        let flag = if o.deref {
+            AtFlags::empty()
+        } else {
+            AtFlags::AT_SYMLINK_NOFOLLOW
+        };
+        let st = match fstatat(base.root(), name, flag) {
+            Ok(st) => st,
+            Err(e) => {
+                errs.push(subject(name, ": Cannot stat: ", &errno(e)));
+                status = 2;
+                flush_errs(stderr, &mut errs);
+                continue;
+            }
+        };
+        let e = Entry {
+            name: name.to_vec(),
+            ino: st.st_ino,
+            mode: st.st_mode,
+            uid: st.st_uid,
+            gid: st.st_gid,
+            nlink: u32::try_from(st.st_nlink).unwrap_or(u32::MAX),
+            mtime: st.st_mtime,
+            size: u64::try_from(st.st_size).unwrap_or(0),
+            dev: (
+                nix::sys::stat::major(st.st_dev) as u32,
+                nix::sys::stat::minor(st.st_dev) as u32,
+            ),
+            rdev: (
+                nix::sys::stat::major(st.st_rdev) as u32,
+                nix::sys::stat::minor(st.st_rdev) as u32,
+            ),
+            check: 0,
+        };
+        let done = match st.st_mode & libc::S_IFMT {
+            libc::S_IFREG => {
+                let mut fl = OFlag::O_RDONLY | OFlag::O_CLOEXEC | OFlag::O_NOCTTY;
+                if !o.deref {
+                    fl |= OFlag::O_NOFOLLOW;
+                }
+                match openat(base.root(), name, fl, Mode::empty()) {
+                    Ok(fd) => {
+                        let mut r = BufReader::new(std::fs::File::from(fd));
+                        let mut src = Source {
+                            inp: &mut r,
+                            consumed: 0,
+                        };
+                        let res = x.extract_file(&e, Fmt::Odc, o, &mut src, &mut errs, &mut status);
+                        copied += src.consumed;
+                        match res {
+                            Ok(d) => d,
+                            Err(_) => {
+                                errs.push([name, b": Read error: file shrank"].concat());
+                                status = 2;
+                                false
+                            }
+                        }
+                    }
+                    Err(err) => {
+                        errs.push(subject(name, ": Cannot open: ", &errno(err)));
+                        status = 2;
+                        false
+                    }
+                }
+            }
+            libc::S_IFLNK => match readlinkat(base.root(), name) {
+                Ok(t) => {
+                    use std::os::unix::ffi::OsStringExt;
+                    x.extract_other(&e, &t.into_vec(), o, &mut errs, &mut status)
+                }
+                Err(err) => {
+                    errs.push(subject(name, ": Cannot readlink: ", &errno(err)));
+                    status = 2;
+                    false
+                }
+            },
+            _ => x.extract_other(&e, b"", o, &mut errs, &mut status),
+        };
+        flush_errs(stderr, &mut errs);
+        if o.verbose && done {
+            let mut l = dest.to_vec();
+            if !l.ends_with(b"/") {
+                l.push(b'/');
+            }
+            l.extend_from_slice(name);
+            l.push(b'\n');
+            let _ = stderr.write_all(&l);
+        }
+    }
+    x.finish_dirs(o);
+    if !o.quiet {
+        let n = copied.div_ceil(512);
+        let m = format!("{n} block{}\n", if n == 1 { "" } else { "s" });
+        let _ = stderr.write_all(m.as_bytes());
+    }
+    Ok(status)
+}
+
 fn flush_errs(stderr: &mut crate::ctx::Output<'_>, errs: &mut Vec<Vec<u8>>) {
     for m in errs.drain(..) {
         let mut l = b"cpio: ".to_vec();
@@ -1322,6 +1452,21 @@ mod tests {
         assert_eq!(r.status, 0, "{}", r.err());
         assert_eq!(std::fs::read(&victim).unwrap(), b"keep");
         assert_eq!(std::fs::read(t.join("s")).unwrap(), b"new");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn pass_through_copies_the_tree() {
+        let dir = temp_dir("cpio-pass");
+        let src = dir.join("src");
+        tree(&src);
+        let out = dir.join("out");
+        std::fs::create_dir(&out).unwrap();
+        let r = cpio(&[b"-pdm", b"-D", &b(&src), &b(&out)], NAMES);
+        assert_eq!(r.status, 0, "{}", r.err());
+        same(&src, &out);
+        let r = cpio(&[b"-p"], b"");
+        assert_eq!(r.status, 2);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
