@@ -163,14 +163,29 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
 fn head_one(src: &mut dyn BufRead, out: &mut dyn Write, mode: Mode, delim: u8) -> Result<(), Fail> {
     match mode {
         Mode::Lines(n) => {
-            let mut recs = Records::new(src, delim);
+            // Whole buffers at a time: write up to the Nth terminator, consume only that.
             let mut left = n;
             while left > 0 {
-                match recs.next_record().map_err(Fail::Read)? {
-                    Some(rec) => put(out, rec)?,
-                    None => break,
+                let avail = src.fill_buf().map_err(Fail::Read)?;
+                if avail.is_empty() {
+                    break;
                 }
-                left -= 1;
+                let mut take = avail.len();
+                for (seen, pos) in memchr::memchr_iter(delim, avail).enumerate() {
+                    if seen as u64 + 1 == left {
+                        take = pos + 1;
+                        break;
+                    }
+                }
+                let chunk = avail.get(..take).unwrap_or_default();
+                let found = if take == avail.len() {
+                    memchr::memchr_iter(delim, chunk).count() as u64
+                } else {
+                    left
+                };
+                put(out, chunk)?;
+                src.consume(take);
+                left -= found.min(left);
             }
             Ok(())
         }

@@ -271,9 +271,23 @@ fn key_slice<'l>(line: &'l [u8], key: &Key, tab: Option<u8>) -> &'l [u8] {
 impl Config {
     /// Compares two lines (without terminators) the way the options ask.
     fn compare(&self, a: &[u8], b: &[u8]) -> Ordering {
+        match self.keys.first() {
+            Some(k) => {
+                self.compare_keyed(a, key_slice(a, k, self.tab), b, key_slice(b, k, self.tab))
+            }
+            None => self.compare_keyed(a, a, b, b),
+        }
+    }
+
+    /// Like `compare`, with the first key of each line already found (`ka`, `kb`).
+    fn compare_keyed(&self, a: &[u8], ka: &[u8], b: &[u8], kb: &[u8]) -> Ordering {
         if !self.keys.is_empty() {
-            for key in &self.keys {
-                let (ka, kb) = (key_slice(a, key, self.tab), key_slice(b, key, self.tab));
+            for (i, key) in self.keys.iter().enumerate() {
+                let (ka, kb) = if i == 0 {
+                    (ka, kb)
+                } else {
+                    (key_slice(a, key, self.tab), key_slice(b, key, self.tab))
+                };
                 let mut d = compare_key(ka, kb, &key.order);
                 if key.order.reverse {
                     d = d.reverse();
@@ -886,16 +900,23 @@ fn sorted_lines<'d>(data: &'d [u8], cfg: &Config) -> Vec<&'d [u8]> {
     if start < data.len() {
         lines.push(&data[start..]);
     }
-    if cfg.keys.is_empty() {
+    let Some(first) = cfg.keys.first() else {
         if cfg.reverse {
             lines.sort_by(|a, b| b.cmp(a));
         } else {
             lines.sort();
         }
-    } else {
-        lines.sort_by(|a, b| cfg.compare(a, b));
+        return lines;
+    };
+    {
+        // Find each line's first key once, not in every comparison.
+        let mut keyed: Vec<(&[u8], &[u8])> = lines
+            .into_iter()
+            .map(|l| (l, key_slice(l, first, cfg.tab)))
+            .collect();
+        keyed.sort_by(|a, b| cfg.compare_keyed(a.0, a.1, b.0, b.1));
+        keyed.into_iter().map(|(l, _)| l).collect()
     }
-    lines
 }
 
 fn spill(
