@@ -636,9 +636,14 @@ fn next_header(src: &mut Source<'_>, skipped: &mut u64) -> Result<Option<(Entry,
     Ok(Some((e, fmt)))
 }
 
-fn ls_line(e: &Entry, link: &[u8], now: i64, tz: &crate::common::time::Tz) -> Vec<u8> {
+fn ls_line(
+    e: &Entry,
+    link: &[u8],
+    now: i64,
+    tz: &crate::common::time::Tz,
+    accounts: &crate::common::passwd::Accounts,
+) -> Vec<u8> {
     use crate::common::time::{localtime, strftime};
-    let accounts = crate::common::passwd::Accounts::load();
     let mode = crate::common::mode::format_mode(e.mode);
     let user = accounts.user_name(e.uid);
     let group = accounts.group_name(e.gid);
@@ -702,6 +707,11 @@ fn read_archive(ctx: &mut Ctx<'_>, o: &Opts, list: bool) -> Result<u8, Error> {
         None => stdin,
     };
     let tz = crate::common::time::Tz::from_env(*env);
+    let accounts = if list && o.verbose {
+        crate::common::passwd::Accounts::load()
+    } else {
+        crate::common::passwd::Accounts::default()
+    };
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64);
@@ -778,7 +788,7 @@ fn read_archive(ctx: &mut Ctx<'_>, o: &Opts, list: bool) -> Result<u8, Error> {
         if list {
             flush_errs(stderr, &mut errs);
             let line = if o.verbose {
-                ls_line(&e, &data, now, &tz)
+                ls_line(&e, &data, now, &tz, &accounts)
             } else {
                 e.name.clone()
             };
