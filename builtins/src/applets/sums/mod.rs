@@ -9,17 +9,21 @@ use crate::ctx::Input;
 use crate::error::Error;
 
 pub mod base64;
+pub mod cksum;
 pub mod md5sum;
+pub mod od;
 
 /// This group's applets, in any order (the registry sorts them).
 pub const APPLETS: &[&Applet] = &[
     &base64::APPLET,
+    &cksum::APPLET,
     &md5sum::MD5SUM,
     &md5sum::SHA1SUM,
     &md5sum::SHA224SUM,
     &md5sum::SHA256SUM,
     &md5sum::SHA384SUM,
     &md5sum::SHA512SUM,
+    &od::APPLET,
 ];
 
 /// The read size for whole-file passes (hashing, dumping).
