@@ -211,6 +211,60 @@ impl Splitter {
         })
     }
 
+    /// Splits `s` from byte `from` until `out` holds `want` spans: the offset to resume
+    /// at, or `None` once the whole string is split. Only the blank and single-byte
+    /// splitters stop early; the others split everything (from must then be 0).
+    pub fn split_some(
+        &self,
+        s: &[u8],
+        from: usize,
+        out: &mut Vec<(usize, usize)>,
+        want: usize,
+    ) -> Option<usize> {
+        match self {
+            Splitter::Space => {
+                let n = s.len();
+                let mut i = from;
+                loop {
+                    while i < n && matches!(s.get(i), Some(b' ' | b'\t' | b'\n')) {
+                        i += 1;
+                    }
+                    if i >= n {
+                        return None;
+                    }
+                    let start = i;
+                    while i < n && !matches!(s.get(i), Some(b' ' | b'\t' | b'\n')) {
+                        i += 1;
+                    }
+                    out.push((start, i));
+                    if out.len() >= want {
+                        return Some(i);
+                    }
+                }
+            }
+            Splitter::Byte(c, false) => {
+                if s.is_empty() {
+                    return None;
+                }
+                let mut start = from;
+                let rest = s.get(from..).unwrap_or_default();
+                for p in memchr::memchr_iter(*c, rest) {
+                    out.push((start, from + p));
+                    start = from + p + 1;
+                    if out.len() >= want {
+                        return Some(start);
+                    }
+                }
+                out.push((start, s.len()));
+                None
+            }
+            _ => {
+                self.split(s, out);
+                None
+            }
+        }
+    }
+
     /// Splits `s` into field spans (appended to `out`).
     pub fn split(&self, s: &[u8], out: &mut Vec<(usize, usize)>) {
         if s.is_empty() {

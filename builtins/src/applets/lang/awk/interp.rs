@@ -174,6 +174,8 @@ struct Record {
     text: Vec<u8>,
     val: Option<Value>,
     split: bool,
+    /// Where splitting stopped when only the first fields were needed.
+    resume: Option<usize>,
     spans: Vec<(usize, usize)>,
     /// The fields as values once one was assigned (then `text` is rebuilt from them).
     fields: Vec<Value>,
@@ -410,6 +412,9 @@ impl<'p, 'c, 'a> Interp<'p, 'c, 'a> {
                 self.update_fs()?;
             }
             RS => {
+                if !self.in_read {
+                    self.ensure_split();
+                }
                 let rs = self.global_str(RS);
                 self.rs = match &rs[..] {
                     b"" => RsMode::Para,
@@ -487,17 +492,32 @@ impl<'p, 'c, 'a> Interp<'p, 'c, 'a> {
 
     // ---- records and fields ----
 
+    /// Splits the whole record (NF, materializing, assignments need it all).
     fn ensure_split(&mut self) {
-        if self.rec.split {
+        self.ensure_field(usize::MAX);
+    }
+
+    /// Splits the record at least up to field `i` (lazily: `$1` on a long line splits
+    /// one field).
+    fn ensure_field(&mut self, i: usize) {
+        if self.rec.split && (self.rec.resume.is_none() || self.rec.spans.len() >= i) {
             return;
         }
-        self.rec.spans.clear();
-        self.fs.split(&self.rec.text, &mut self.rec.spans);
-        self.rec.nf = self.rec.spans.len();
-        self.rec.split = true;
-        self.rec.mat = false;
-        let nf = self.rec.nf as f64;
-        self.set_global_num(NF, nf);
+        if !self.rec.split {
+            self.rec.spans.clear();
+            self.rec.resume = Some(0);
+            self.rec.split = true;
+            self.rec.mat = false;
+        }
+        let from = self.rec.resume.unwrap_or(0);
+        self.rec.resume = self
+            .fs
+            .split_some(&self.rec.text, from, &mut self.rec.spans, i);
+        if self.rec.resume.is_none() {
+            self.rec.nf = self.rec.spans.len();
+            let nf = self.rec.nf as f64;
+            self.set_global_num(NF, nf);
+        }
     }
 
     fn set_record(&mut self, bytes: &[u8]) {
@@ -561,7 +581,7 @@ impl<'p, 'c, 'a> Interp<'p, 'c, 'a> {
         if i == 0 {
             return self.record_value();
         }
-        self.ensure_split();
+        self.ensure_field(i);
         if self.rec.mat {
             return self.rec.fields.get(i - 1).cloned().unwrap_or_default();
         }
@@ -654,7 +674,7 @@ impl<'p, 'c, 'a> Interp<'p, 'c, 'a> {
                         None => str_to_num(&self.rec.text),
                     });
                 }
-                self.ensure_split();
+                self.ensure_field(i);
                 if self.rec.mat {
                     return Ok(self.rec.fields.get(i - 1).map_or(0.0, Value::to_num));
                 }
@@ -699,7 +719,7 @@ impl<'p, 'c, 'a> Interp<'p, 'c, 'a> {
             Expr::Field(ie) => {
                 let i = self.field_index(ie)?;
                 if i > 0 {
-                    self.ensure_split();
+                    self.ensure_field(i);
                     if !self.rec.mat {
                         if let Some(&(a, b)) = self.rec.spans.get(i - 1) {
                             buf.extend_from_slice(self.rec.text.get(a..b).unwrap_or_default());
@@ -1042,6 +1062,21 @@ impl<'p, 'c, 'a> Interp<'p, 'c, 'a> {
         Ok(match b {
             Builtin::Length => match arg(0) {
                 None => Value::Num(self.rec.text.len() as f64),
+                Some(Expr::Field(ie)) => {
+                    let i = self.field_index(ie)?;
+                    if i == 0 {
+                        Value::Num(self.rec.text.len() as f64)
+                    } else {
+                        self.ensure_field(i);
+                        let n = if self.rec.mat {
+                            let f = self.rec.fields.get(i - 1).cloned().unwrap_or_default();
+                            f.to_str(&self.convfmt).len()
+                        } else {
+                            self.rec.spans.get(i - 1).map_or(0, |&(a, b)| b - a)
+                        };
+                        Value::Num(n as f64)
+                    }
+                }
                 Some(Expr::Var(v)) if matches!(self.cell(*v), Some(Cell::Arr(_))) => {
                     let a = self.array(*v)?;
                     let n = a.borrow().len();
