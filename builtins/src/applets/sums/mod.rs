@@ -12,6 +12,7 @@ pub mod base64;
 pub mod cksum;
 pub mod md5sum;
 pub mod od;
+pub mod xxd;
 
 /// This group's applets, in any order (the registry sorts them).
 pub const APPLETS: &[&Applet] = &[
@@ -24,6 +25,7 @@ pub const APPLETS: &[&Applet] = &[
     &md5sum::SHA384SUM,
     &md5sum::SHA512SUM,
     &od::APPLET,
+    &xxd::APPLET,
 ];
 
 /// The read size for whole-file passes (hashing, dumping).
