@@ -25,22 +25,28 @@ sorted=$work/sorted-$size.txt
 export LC_ALL=C
 
 # Seconds (user+sys... wall clock, as /usr/bin/time gives it) of one run of "$@".
+# Prints n/a when the command does not exist (busybox without that applet).
 secs() {
     s=$(date +%s.%N)
-    "$@" > /dev/null 2>&1 || true
+    rc=0
+    "$@" > /dev/null 2>&1 || rc=$?
     e=$(date +%s.%N)
+    if [ "$rc" = 127 ]; then echo n/a; return; fi
     echo "$s $e" | awk '{ printf "%.2f", $2 - $1 }'
 }
 
 printf '%-26s %8s %8s %8s %8s %8s\n' "command ($size MB)" rbox gnu busybox rbox/gnu rbox/bb
 # run NAME CMD ARGS...: time CMD under rbox, GNU and busybox. STDIN=file feeds stdin.
+# ONLY=PATTERN (a shell pattern, e.g. 'sort*') runs only the matching benchmarks.
 run() {
     name=$1; shift
+    case $name in ${ONLY:-*}) ;; *) return ;; esac
     in=${STDIN:-/dev/null}
     r=$(secs "$rbox" "$@" < "$in")
     g=$(secs "$@" < "$in")
     b=$(secs busybox "$@" < "$in")
-    echo "$name $r $g $b" | awk '{ printf "%-26s %8s %8s %8s %8.2f %8.2f\n", $1, $2, $3, $4, ($3 > 0 ? $2 / $3 : 0), ($4 > 0 ? $2 / $4 : 0) }'
+    echo "$name $r $g $b" | awk 'function ratio(a, b) { return (b == "n/a" || b <= 0) ? "n/a" : sprintf("%.2f", a / b) }
+        { printf "%-26s %8s %8s %8s %8s %8s\n", $1, $2, $3, $4, ratio($2, $3), ratio($2, $4) }'
 }
 run "sort" sort "$data"
 run "sort_-n_-k2" sort -n -k2 "$data"
