@@ -149,6 +149,9 @@ pub enum CompoundKind {
     },
     /// `[[ expression ]]` (bash/ash extension).
     Test(TestExpr),
+    /// `((expression))` (bash/ash extension): the text between the parentheses, expanded
+    /// like the inside of `$((...))`; status 0 when it evaluates to non-zero.
+    Arith(Word),
 }
 
 /// One arm of a `case`: `(pat | pat) body ;;`.
@@ -218,6 +221,10 @@ pub enum RedirKind {
     HereDocStrip,
     /// `<<<`: here-string (extension)
     HereString,
+    /// `&>`: stdout and stderr to a file (bash/ash extension; never has an fd)
+    OutputBoth,
+    /// `&>>`: stdout and stderr appended to a file (bash/ash extension; never has an fd)
+    AppendBoth,
 }
 
 /// What a redirection refers to.

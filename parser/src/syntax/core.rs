@@ -34,6 +34,8 @@ pub(super) enum Op {
     DLess,
     DLessDash,
     TLess,
+    AndGreat,
+    AndDGreat,
 }
 
 impl Op {
@@ -60,6 +62,8 @@ impl Op {
             Op::DLess => "<<",
             Op::DLessDash => "<<-",
             Op::TLess => "<<<",
+            Op::AndGreat => "&>",
+            Op::AndDGreat => "&>>",
         }
     }
 
@@ -77,6 +81,8 @@ impl Op {
                 | Op::DLess
                 | Op::DLessDash
                 | Op::TLess
+                | Op::AndGreat
+                | Op::AndDGreat
         )
     }
 }

@@ -238,9 +238,13 @@ impl P<'_, '_> {
         let t = self.next()?;
         let line = t.line;
         let kind = if t.kind == TokKind::Op(Op::LParen) {
-            let body = self.compound_list(false)?;
-            self.expect_op(Op::RParen)?;
-            CompoundKind::Subshell(body)
+            if let Some(w) = self.try_arith_command()? {
+                CompoundKind::Arith(w)
+            } else {
+                let body = self.compound_list(false)?;
+                self.expect_op(Op::RParen)?;
+                CompoundKind::Subshell(body)
+            }
         } else {
             match t.lit() {
                 Some(b"{") => {
@@ -532,6 +536,8 @@ impl P<'_, '_> {
             Op::DLess => RedirKind::HereDoc,
             Op::DLessDash => RedirKind::HereDocStrip,
             Op::TLess => RedirKind::HereString,
+            Op::AndGreat => RedirKind::OutputBoth,
+            Op::AndDGreat => RedirKind::AppendBoth,
             _ => return Err(self.unexpected(&t, Some("a redirection operator"))),
         };
         let w = self.next()?;

@@ -161,6 +161,7 @@ fn fill_compound(cc: &mut super::ast::CompoundCommand, bodies: &mut Bodies) {
             }
         }
         CompoundKind::Test(e) => fill_test(e, bodies),
+        CompoundKind::Arith(w) => fill_word(w, bodies),
     }
     fill_redirects(&mut cc.redirects, bodies);
 }

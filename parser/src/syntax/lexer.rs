@@ -174,7 +174,14 @@ impl P<'_, '_> {
     fn lex_op(&mut self) -> Op {
         let c = self.st.inp.bump();
         match c {
-            Some(b'&') => self.op2(b'&', Op::AndIf, Op::Amp),
+            Some(b'&') => match self.pc() {
+                Some(b'>') => {
+                    // `&>` / `&>>` (bash/ash): stdout and stderr to a file.
+                    self.st.inp.bump();
+                    self.op2(b'>', Op::AndDGreat, Op::AndGreat)
+                }
+                _ => self.op2(b'&', Op::AndIf, Op::Amp),
+            },
             Some(b'|') => self.op2(b'|', Op::OrIf, Op::Pipe),
             Some(b';') => match self.pc() {
                 Some(b';') => {

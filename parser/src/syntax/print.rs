@@ -227,6 +227,8 @@ impl<'t> Printer<'t> {
             RedirKind::HereDoc => b"<<",
             RedirKind::HereDocStrip => b"<<-",
             RedirKind::HereString => b"<<<",
+            RedirKind::OutputBoth => b"&>",
+            RedirKind::AppendBoth => b"&>>",
         });
         match &r.target {
             RedirTarget::Word(w) => self.parts(&w.parts, false),
@@ -353,6 +355,11 @@ impl<'t> Printer<'t> {
                 self.s(b"[[ ");
                 self.test(e);
                 self.s(b" ]]");
+            }
+            CompoundKind::Arith(w) => {
+                self.s(b"((");
+                self.parts(&w.parts, false);
+                self.s(b"))");
             }
         }
         self.redirects(&cc.redirects);

@@ -503,6 +503,14 @@ fn simple_commands() {
     );
     assert_eq!(rt("x=1"), "x=1\n");
     assert_eq!(rt("a=1 if"), "a=1 if\n");
+    let s = simple("cmd &>f &>>g");
+    assert_eq!(s.redirects[0].kind, RedirKind::OutputBoth);
+    assert_eq!(s.redirects[1].kind, RedirKind::AppendBoth);
+    assert_eq!(s.redirects[0].fd, None);
+    assert_eq!(rt("cmd &>f x &>> \"$g\""), "cmd x &>f &>>\"$g\"\n");
+    assert_eq!(rt("{ a; } &>f"), "{\n    a\n} &>f\n");
+    assert_eq!(rt("a & >f"), "a & >f\n");
+    assert_eq!(rt("a&&b"), "a && b\n");
     assert_eq!(rt("'a'=1"), "'a'=1\n");
     assert!(simple("'a'=1").assigns.is_empty());
 }
@@ -565,6 +573,31 @@ fn compound_commands() {
     assert_eq!(rt("function f { a; }"), "f() {\n    a\n}\n");
     assert_eq!(rt("function f() ( a )"), "f() ( a )\n");
     assert_eq!(rt("{ a; } | { b; }"), "{\n    a\n} | {\n    b\n}\n");
+}
+
+#[test]
+fn arithmetic_commands() {
+    let p = parse_program(b"((x = 1 + (2*3)))").unwrap_or_default();
+    let Some(Command::Compound(c)) = p.commands[0].items[0].and_or.first.commands.first() else {
+        panic!("not a compound command");
+    };
+    assert_eq!(
+        c.kind,
+        CompoundKind::Arith(Word {
+            parts: vec![lit("x = 1 + (2*3)")]
+        })
+    );
+    assert_eq!(rt("((x = 1 + (2*3)))"), "((x = 1 + (2*3)))\n");
+    assert_eq!(rt("(( $a > 1 )) && echo"), "(( $a > 1 )) && echo\n");
+    assert_eq!(rt("((x)) >f"), "((x)) >f\n");
+    assert_eq!(rt("if ((1)); then :; fi"), "if ((1)); then\n    :\nfi\n");
+    // Not closed by `))`: nested subshells.
+    assert_eq!(rt("((a) )"), "( ( a ) )\n");
+    assert_eq!(rt("((a); b)"), "( ( a ); b )\n");
+    assert_eq!(rt("( (a) )"), "( ( a ) )\n");
+    assert_eq!(rt("((echo a) | cat)"), "( ( echo a ) | cat )\n");
+    assert_eq!(rt("echo $(( (1) ))"), "echo $(( (1) ))\n");
+    incomplete("((1 + 2");
 }
 
 #[test]
@@ -1026,7 +1059,7 @@ fn fuzz_findings_round_trip() {
 fn deepest_accepted_inputs_print_and_drop_on_a_small_stack() {
     let run = || {
         let gens: Vec<fn(usize) -> String> = vec![
-            |n| format!("{}a{}", "(".repeat(n), ")".repeat(n)),
+            |n| format!("{}a{}", "( ".repeat(n), " )".repeat(n)),
             |n| format!("{}a{}", "{ ".repeat(n), "; }".repeat(n)),
             |n| format!("{}a{}", "if a; then ".repeat(n), "; fi".repeat(n)),
             |n| format!("{}a{}", "echo \"$(".repeat(n), ")\"".repeat(n)),

@@ -362,6 +362,37 @@ impl P<'_, '_> {
         name
     }
 
+    /// After a command's opening `(`: the rest of `((expr))` when the next byte is `(`
+    /// and the matching `))` closes it (bash); `None` (nothing consumed) for a subshell.
+    pub(super) fn try_arith_command(&mut self) -> R<Option<Word>> {
+        if self.pc() != Some(b'(') || self.st.peeked.is_some() {
+            return Ok(None);
+        }
+        let key = self.st.inp.main_offset();
+        if key.is_some_and(|k| self.st.arith_failed.contains(&k)) {
+            return Ok(None);
+        }
+        let mark = self.st.inp.mark();
+        let pending = self.st.pending.len();
+        let next_id = self.st.next_id;
+        self.st.inp.bump();
+        match self.lex_word(Mode::Arith) {
+            Ok(w) => Ok(Some(w)),
+            // No `))` before the end: read it as subshells (which report the error).
+            Err(e) if !self.not_arith && e.kind != ErrorKind::Incomplete => Err(e),
+            Err(_) => {
+                self.not_arith = false;
+                self.st.inp.reset(mark);
+                self.st.pending.truncate(pending);
+                self.st.next_id = next_id;
+                if let Some(k) = key {
+                    self.st.arith_failed.insert(k);
+                }
+                Ok(None)
+            }
+        }
+    }
+
     /// After `$(`: `$((arith))`, or a command substitution.
     fn lex_paren_sub(&mut self) -> R<WordPart> {
         if self.pc() == Some(b'(') {

@@ -125,6 +125,14 @@ pub fn main(args: &[Vec<u8>], env: &[(Vec<u8>, Vec<u8>)]) -> u8 {
             i += 1;
             break;
         }
+        if matches!(
+            a.as_slice(),
+            b"--login" | b"--posix" | b"--norc" | b"--noprofile"
+        ) {
+            // bash's long flags: accepted; none changes a script's meaning here.
+            i += 1;
+            continue;
+        }
         let on = match a.first() {
             Some(b'-') => true,
             Some(b'+') => false,
@@ -138,6 +146,24 @@ pub fn main(args: &[Vec<u8>], env: &[(Vec<u8>, Vec<u8>)]) -> u8 {
             match c {
                 b'c' => cflag = on,
                 b's' => sflag = on,
+                // `-l` (login shell): nothing to read at start-up.
+                b'l' => {}
+                b'O' => {
+                    let Some(name) = args.get(i) else {
+                        sh.error(b"-O requires an argument");
+                        return 2;
+                    };
+                    i += 1;
+                    let n = String::from_utf8_lossy(name);
+                    match state::SHOPT_NAMES.iter().position(|s| *s == n) {
+                        Some(k) if on => sh.opts.shopt |= 1 << k,
+                        Some(k) => sh.opts.shopt &= !(1 << k),
+                        None => {
+                            sh.error2(name, "invalid shell option name");
+                            return 2;
+                        }
+                    }
+                }
                 b'o' => {
                     let Some(name) = args.get(i) else {
                         builtins::set::print_options(&sh, !on);

@@ -44,11 +44,32 @@ pub struct Opts {
     pub ignoreeof: bool,
     pub pipefail: bool,
     pub stdin: bool,
+    /// `set -o vi` / `set -o emacs` (line-editing modes; recorded, mutually exclusive).
+    pub vi: bool,
+    pub emacs: bool,
+    /// `shopt` options that are on: bit `i` for `SHOPT_NAMES[i]`.
+    pub shopt: u32,
 }
+
+/// `shopt` option names (bash). Only `nullglob` and `failglob` change behaviour; the others
+/// are accepted and recorded so scripts that set them run.
+pub const SHOPT_NAMES: &[&str] = &[
+    "dotglob",
+    "expand_aliases",
+    "extglob",
+    "failglob",
+    "globstar",
+    "lastpipe",
+    "nocaseglob",
+    "nocasematch",
+    "nullglob",
+    "xpg_echo",
+];
 
 /// `set -o` names with their letters, in `set -o` listing order.
 pub const OPTION_NAMES: &[(&str, u8)] = &[
     ("allexport", b'a'),
+    ("emacs", 0),
     ("errexit", b'e'),
     ("hashall", b'h'),
     ("ignoreeof", 0),
@@ -61,6 +82,7 @@ pub const OPTION_NAMES: &[(&str, u8)] = &[
     ("nounset", b'u'),
     ("pipefail", 0),
     ("verbose", b'v'),
+    ("vi", 0),
     ("xtrace", b'x'),
 ];
 
@@ -90,11 +112,21 @@ impl Opts {
         match name {
             b"ignoreeof" => Some(&mut self.ignoreeof),
             b"pipefail" => Some(&mut self.pipefail),
+            b"vi" => Some(&mut self.vi),
+            b"emacs" => Some(&mut self.emacs),
             _ => {
                 let (_, c) = OPTION_NAMES.iter().find(|(n, _)| n.as_bytes() == name)?;
                 self.letter(*c)
             }
         }
+    }
+
+    /// Whether `shopt` option `name` is on.
+    pub fn shopt_on(&self, name: &str) -> bool {
+        SHOPT_NAMES
+            .iter()
+            .position(|n| *n == name)
+            .is_some_and(|i| self.shopt & (1 << i) != 0)
     }
 
     /// `$-`: the letters of the options that are on.

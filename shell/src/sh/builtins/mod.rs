@@ -7,6 +7,7 @@ pub mod getopts;
 pub mod misc;
 pub mod read;
 pub mod set;
+pub mod shopt;
 pub mod trap;
 pub mod vars;
 
@@ -52,6 +53,7 @@ const REGULAR: &[(&[u8], Builtin)] = &[
     (b"printf", misc::printf),
     (b"pwd", cd::pwd),
     (b"read", read::read),
+    (b"shopt", shopt::shopt),
     (b"type", misc::type_),
     (b"ulimit", misc::ulimit),
     (b"umask", misc::umask),

@@ -65,7 +65,14 @@ pub fn set(sh: &mut Shell, args: &[Vec<u8>]) -> R {
                     Some(name) => {
                         i += 1;
                         match sh.opts.named(name) {
-                            Some(f) => *f = on,
+                            Some(f) => {
+                                *f = on;
+                                match name.as_slice() {
+                                    b"vi" if on => sh.opts.emacs = false,
+                                    b"emacs" if on => sh.opts.vi = false,
+                                    _ => {}
+                                }
+                            }
                             None => {
                                 sh.error2(
                                     b"set",

@@ -177,5 +177,22 @@ fn body(sh: &mut Shell, kind: &CompoundKind, tail: bool) -> R {
             }
             Ok(u8::from(!expand::cond::eval(sh, e)?))
         }
+        CompoundKind::Arith(w) => {
+            let text = expand::string(sh, w)?;
+            if sh.opts.xtrace {
+                let mut line = crate::sh::exec::simple::ps4(sh);
+                line.extend_from_slice(b"(( ");
+                line.extend_from_slice(&text);
+                line.extend_from_slice(b" ))\n");
+                let _ = rbox_builtins::common::fdio::write_all(2, &line);
+            }
+            match expand::arith::try_eval(sh, &text) {
+                Ok(v) => Ok(u8::from(v == 0)),
+                Err(e) => {
+                    sh.error(format!("arithmetic expression: {}", e.message()).as_bytes());
+                    Ok(1)
+                }
+            }
+        }
     }
 }

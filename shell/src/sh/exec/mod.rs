@@ -93,9 +93,10 @@ fn run_pipeline_checked(sh: &mut Shell, p: &Pipeline, tail: bool) -> R {
 fn exempt_compound(p: &Pipeline) -> bool {
     use rbox_parser::syntax::CompoundKind;
     match p.commands.as_slice() {
-        [Command::Compound(c)] => {
-            !matches!(c.kind, CompoundKind::Subshell(_) | CompoundKind::Test(_))
-        }
+        [Command::Compound(c)] => !matches!(
+            c.kind,
+            CompoundKind::Subshell(_) | CompoundKind::Test(_) | CompoundKind::Arith(_)
+        ),
         _ => false,
     }
 }

@@ -106,21 +106,21 @@ pub fn apply(
                 }
                 if r.kind == RedirKind::DupOutput && r.fd.is_none() {
                     // `>&file`: stdout and stderr to the file.
-                    let f = open(sh, &t, libc::O_WRONLY | libc::O_CREAT | libc::O_TRUNC, true)?;
-                    if let Some(s) = saved.as_deref_mut() {
-                        s.save(1);
-                        s.save(2);
-                    }
-                    // SAFETY: dup2/close on fds we own.
-                    unsafe {
-                        libc::dup2(f, 1);
-                        libc::dup2(f, 2);
-                        libc::close(f);
-                    }
+                    both(sh, &t, false, saved.as_deref_mut())?;
                     continue;
                 }
                 sh.error2(&t, "bad file descriptor number");
                 return Err(Fail::Failed);
+            }
+            (RedirKind::OutputBoth | RedirKind::AppendBoth, RedirTarget::Word(w)) => {
+                let name = expand::string(sh, w)?;
+                both(
+                    sh,
+                    &name,
+                    r.kind == RedirKind::AppendBoth,
+                    saved.as_deref_mut(),
+                )?;
+                continue;
             }
             (kind, RedirTarget::Word(w)) => {
                 let name = expand::string(sh, w)?;
@@ -155,6 +155,36 @@ pub fn apply(
         unsafe {
             libc::dup2(src, fd);
             libc::close(src);
+        }
+    }
+    Ok(())
+}
+
+/// `&>name`, `&>>name`, `>&name`: stdout and stderr both to the file.
+fn both(sh: &Shell, name: &[u8], append: bool, saved: Option<&mut Saved>) -> Result<(), Fail> {
+    if let Some(s) = saved {
+        s.save(1);
+        s.save(2);
+    }
+    let f = if append {
+        open(
+            sh,
+            name,
+            libc::O_WRONLY | libc::O_CREAT | libc::O_APPEND,
+            false,
+        )?
+    } else {
+        let flags = libc::O_WRONLY | libc::O_CREAT | libc::O_TRUNC;
+        open(sh, name, flags, sh.opts.noclobber)?
+    };
+    // SAFETY: dup2/close on fds we own.
+    unsafe {
+        libc::dup2(f, 1);
+        libc::dup2(f, 2);
+        if f > 2 {
+            libc::close(f);
+        } else {
+            libc::fcntl(f, libc::F_SETFD, 0);
         }
     }
     Ok(())

@@ -102,6 +102,15 @@ pub fn word_fields(sh: &mut Shell, w: &Word, out: &mut Vec<Vec<u8>>) -> Result<(
                 out.extend(found);
                 continue;
             }
+            if sh.opts.shopt != 0 && pathname::has_live_glob(&bytes, &flags) {
+                if sh.opts.shopt_on("failglob") {
+                    sh.error(&[b"no match: ", bytes.as_slice()].concat());
+                    return Err(sh.fatal(1));
+                }
+                if sh.opts.shopt_on("nullglob") {
+                    continue;
+                }
+            }
         }
         out.push(bytes);
     }

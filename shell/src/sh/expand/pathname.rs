@@ -18,6 +18,21 @@ pub fn has_glob(bytes: &[u8], flags: &[u8]) -> bool {
         .any(|(c, f)| f & QUOTED == 0 && matches!(c, b'*' | b'?' | b'['))
 }
 
+/// `true` when some component is a real pattern (not just a lone `[`).
+pub fn has_live_glob(bytes: &[u8], flags: &[u8]) -> bool {
+    let mut start = 0;
+    for i in 0..=bytes.len() {
+        if i == bytes.len() || bytes[i] == b'/' {
+            let mask: Vec<bool> = flags[start..i].iter().map(|f| f & QUOTED != 0).collect();
+            if Pattern::new(&bytes[start..i], &mask, Options::default()).has_magic() {
+                return true;
+            }
+            start = i + 1;
+        }
+    }
+    false
+}
+
 /// The sorted matches of the field as a pattern; empty when nothing matches.
 pub fn glob(bytes: &[u8], flags: &[u8]) -> Vec<Vec<u8>> {
     // Components with their quoted masks.
