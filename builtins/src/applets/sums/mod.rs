@@ -10,6 +10,7 @@ use crate::error::Error;
 
 pub mod base64;
 pub mod cksum;
+pub mod hexdump;
 pub mod md5sum;
 pub mod od;
 pub mod xxd;
@@ -24,6 +25,7 @@ pub const APPLETS: &[&Applet] = &[
     &md5sum::SHA256SUM,
     &md5sum::SHA384SUM,
     &md5sum::SHA512SUM,
+    &hexdump::APPLET,
     &od::APPLET,
     &xxd::APPLET,
 ];
