@@ -368,7 +368,7 @@ impl Shell {
             Ok(()) => Ok(()),
             Err(ReadOnly) => {
                 self.error2(name, "is read only");
-                Err(self.fatal(2))
+                Err(self.fatal(1))
             }
         }
     }

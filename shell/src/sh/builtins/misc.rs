@@ -414,6 +414,10 @@ fn describe(sh: &mut Shell, name: &[u8], verbose: bool) -> Option<Vec<u8>> {
             Kind::Special => format!("{n} is a special shell builtin"),
             Kind::Function => format!("{n} is a shell function"),
             Kind::Builtin => format!("{n} is a shell builtin"),
+            // Applets that every shell has as builtins are described as bash does.
+            Kind::Applet if matches!(name, b"echo" | b"test" | b"[" | b"true" | b"false") => {
+                format!("{n} is a shell builtin")
+            }
             Kind::Applet => format!("{n} is an rbox applet"),
             Kind::File(p) => format!("{n} is {}", String::from_utf8_lossy(&p)),
         }
@@ -437,8 +441,11 @@ pub fn type_(sh: &mut Shell, args: &[Vec<u8>]) -> R {
         match describe(sh, name, true) {
             Some(l) => text.extend_from_slice(&l),
             None => {
-                text.extend_from_slice(name);
-                text.extend_from_slice(b": not found\n");
+                // bash: on stderr, status 1.
+                sh.error2(
+                    b"type",
+                    &format!("{}: not found", String::from_utf8_lossy(name)),
+                );
                 st = 1;
             }
         }

@@ -111,7 +111,7 @@ pub fn unset(sh: &mut Shell, args: &[Vec<u8>]) -> R {
         }
         i += 1;
     }
-    let st = 0;
+    let mut st = 0;
     for name in &args[i.min(args.len())..] {
         if funcs && !vars_only {
             sh.functions.remove(name);
@@ -125,8 +125,10 @@ pub fn unset(sh: &mut Shell, args: &[Vec<u8>]) -> R {
             continue;
         }
         if sh.vars.unset(name).is_err() {
+            // bash: a failure of this name only (dash exits).
             sh.error2(&[b"unset: ", name.as_slice()].concat(), "is read only");
-            return Err(sh.fatal(2));
+            st = 1;
+            continue;
         }
         if name == b"PATH" {
             sh.hash.clear();

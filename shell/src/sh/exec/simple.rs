@@ -23,7 +23,7 @@ const MAX_FUNC_DEPTH: u32 = 1000;
 pub fn run(sh: &mut Shell, cmd: &SimpleCommand, tail: bool) -> R {
     sh.lineno = cmd.line;
     sh.cmdsub_status = None;
-    let fields = expand::fields(sh, &cmd.words)?;
+    let fields = expand::command_fields(sh, &cmd.words)?;
     if fields.is_empty() {
         // Each assignment is expanded and made before the next (`a=1 b=$a`).
         for a in &cmd.assigns {

@@ -82,6 +82,42 @@ pub fn fields(sh: &mut Shell, words: &[Word]) -> Result<Vec<Vec<u8>>, Ctl> {
     Ok(out)
 }
 
+/// Expands command words, treating `name=value` arguments of the declaration utilities
+/// (`export`, `readonly`, `local`, `declare`, `typeset`) as assignments: no field
+/// splitting or pathname expansion of the value (POSIX 2024, bash, dash).
+pub fn command_fields(sh: &mut Shell, words: &[Word]) -> Result<Vec<Vec<u8>>, Ctl> {
+    let decl = matches!(
+        words.first().and_then(Word::as_literal),
+        Some(b"export" | b"readonly" | b"local" | b"declare" | b"typeset")
+    );
+    if !decl {
+        return fields(sh, words);
+    }
+    let mut out = Vec::with_capacity(words.len());
+    for (i, w) in words.iter().enumerate() {
+        if i > 0 && is_assignment_word(w) {
+            out.push(string(sh, w)?);
+        } else {
+            word_fields(sh, w, &mut out)?;
+        }
+    }
+    Ok(out)
+}
+
+/// `true` when the word starts with an unquoted `name=`.
+fn is_assignment_word(w: &Word) -> bool {
+    let Some(WordPart::Literal(s)) = w.parts.first() else {
+        return false;
+    };
+    let Some(eq) = s.iter().position(|&c| c == b'=') else {
+        return false;
+    };
+    let name = &s[..eq];
+    name.first()
+        .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_')
+        && name.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'_')
+}
+
 /// Expands one word to fields, appending them to `out`.
 pub fn word_fields(sh: &mut Shell, w: &Word, out: &mut Vec<Vec<u8>>) -> Result<(), Ctl> {
     // Fast path: a plain literal without glob characters is itself.
