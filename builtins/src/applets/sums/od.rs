@@ -19,7 +19,7 @@ pub const APPLET: Applet = Applet::new("od", main, Run::Fork)
          -v\tShow repeated lines instead of *\n\
          -w[N]\tN bytes per line (default 16, 32 without N)\n\
          -b -c -d -o -s -x\tSame as -t o1, c, u2, o2, d2, x2\n\
-         -D -O -X -i -l -f\tSame as -t u4, o4, x4, d4, d8, f4",
+         -D -O -X -i -l -f -F\tSame as -t u4, o4, x4, d4, d8, f4, f8",
     );
 
 const LONGS: &[&str] = &[
@@ -244,15 +244,6 @@ pub(crate) fn format_float(v: f64, single: bool) -> String {
     if v == 0.0 {
         return if v.is_sign_negative() { "-0" } else { "0" }.to_string();
     }
-    let sci = if single {
-        format!("{:e}", v as f32)
-    } else {
-        format!("{v:e}")
-    };
-    let (mant, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    let neg = mant.starts_with('-');
-    let digits: String = mant.chars().filter(char::is_ascii_digit).collect();
     let tiny = if single {
         v.abs() < f64::from(f32::MIN_POSITIVE)
     } else {
@@ -265,7 +256,30 @@ pub(crate) fn format_float(v: f64, single: bool) -> String {
     } else {
         15
     };
-    let p = digits.len().max(start) as i32;
+    // Like ftoastr: the first precision from `start` on whose correctly rounded
+    // digits read back as the same value.
+    let mut sci = format!("{v:e}");
+    for prec in start..=17usize {
+        let t = format!("{:.*e}", prec - 1, v);
+        let back_ok = if single {
+            t.parse::<f32>().ok() == Some(v as f32)
+        } else {
+            t.parse::<f64>().ok() == Some(v)
+        };
+        if back_ok {
+            sci = t;
+            break;
+        }
+    }
+    let (mant, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let neg = mant.starts_with('-');
+    let mut digits: String = mant.chars().filter(char::is_ascii_digit).collect();
+    let p = digits.len().max(1) as i32;
+    // %g drops trailing zeros.
+    while digits.len() > 1 && digits.ends_with('0') {
+        digits.pop();
+    }
     let mut s = String::new();
     if neg {
         s.push('-');
@@ -454,14 +468,14 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
                         .ok_or_else(|| bad_arg(&v, "-w"))?,
                 });
             }
-            Arg::Short(c) if "abcdDfilosxXBeFhHIL".contains(c) => specs.push(match c {
+            Arg::Short(c) if "abcdDfilosxXBeFhHILO".contains(c) => specs.push(match c {
                 'a' => spec(Kind::Named, 1),
                 'b' => spec(Kind::Octal, 1),
                 'c' => spec(Kind::Char, 1),
                 'd' => spec(Kind::Unsigned, 2),
                 'D' => spec(Kind::Unsigned, 4),
-                'f' | 'F' => spec(Kind::Float, 4),
-                'e' => spec(Kind::Float, 8),
+                'f' => spec(Kind::Float, 4),
+                'e' | 'F' => spec(Kind::Float, 8),
                 'i' | 'I' => spec(Kind::Signed, 4),
                 'l' | 'L' => spec(Kind::Signed, 8),
                 'o' | 'B' => spec(Kind::Octal, 2),
@@ -679,6 +693,9 @@ mod tests {
         assert_eq!(super::format_float(1.6777999e22, true), "1.6777999e+22");
         assert_eq!(super::format_float(5.0, true), "5");
         assert_eq!(super::format_float(1e6, true), "1e+06");
+        // Correctly rounded at the shortest exact precision (half to even), as printf.
+        assert_eq!(super::format_float(3850760.25, true), "3850760.2");
+        assert_eq!(super::format_float(1.875, false), "1.875");
         let r = run("od", &["-tf4"], b"\0\0\x80\x7f\0\0\xc0\xff\0\0\0\x80");
         assert_eq!(
             r.out(),
