@@ -3,6 +3,7 @@
 use crate::applet::Applet;
 
 pub mod cat;
+pub mod cmp;
 pub mod comm;
 pub mod cut;
 pub mod echo;
@@ -26,6 +27,7 @@ pub mod wc;
 /// This group's applets, in any order (the registry sorts them).
 pub const APPLETS: &[&Applet] = &[
     &cat::APPLET,
+    &cmp::APPLET,
     &comm::APPLET,
     &cut::APPLET,
     &echo::APPLET,
