@@ -8,5 +8,5 @@ pub mod mode;
 pub mod num;
 pub mod passwd;
 pub mod path;
-pub mod walk;
 pub mod time;
+pub mod walk;
