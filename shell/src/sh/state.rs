@@ -222,6 +222,15 @@ pub struct Shell {
     pub pwd: Vec<u8>,
     /// The status to exit with when a trap action running inside `exit` ends.
     pub in_trap: u32,
+    /// Sandbox mode (the fuzz target): the commands left to run. No applets, no `PATH`
+    /// search, no fork (a subshell is a child that did nothing), redirections open
+    /// `/dev/null`, and `exec`, `kill`, `ulimit` and `.` are not found.
+    pub sandbox: Option<u64>,
+    /// Address of a local of the frame that made the shell (about where its stack starts).
+    pub stack_base: usize,
+    /// How many bytes of stack below `stack_base` the shell may use before function calls,
+    /// `eval` and `.` refuse to nest deeper.
+    pub stack_limit: usize,
     /// Whether EXIT trap has run already.
     pub exiting: bool,
     /// `$_`: the last argument of the previous simple command.
@@ -316,6 +325,9 @@ impl Shell {
             trap_cache: HashMap::new(),
             pwd,
             in_trap: 0,
+            sandbox: None,
+            stack_base: stack_here(),
+            stack_limit: stack_budget(),
             exiting: false,
             last_arg: Vec::new(),
             started: std::time::Instant::now(),
@@ -373,6 +385,24 @@ impl Shell {
         }
     }
 
+    /// `true` when the stack is used up to the limit (deep recursion must stop with an
+    /// error instead of overflowing).
+    pub fn stack_exhausted(&self) -> bool {
+        self.stack_base.saturating_sub(stack_here()) > self.stack_limit
+    }
+
+    /// Counts one command against the sandbox budget; out of budget, the shell exits.
+    pub fn step(&mut self) -> Result<(), Ctl> {
+        match &mut self.sandbox {
+            Some(0) => Err(Ctl::Exit(124)),
+            Some(n) => {
+                *n -= 1;
+                Ok(())
+            }
+            None => Ok(()),
+        }
+    }
+
     /// The jump for a fatal shell error: the shell (or subshell) exits with `status`.
     /// An interactive shell would go back to the prompt instead.
     pub fn fatal(&self, status: u8) -> Ctl {
@@ -416,4 +446,28 @@ fn initial_pwd(env_pwd: Option<&[u8]>) -> Vec<u8> {
         return p.to_vec();
     }
     cwd.as_os_str().as_bytes().to_vec()
+}
+
+/// An address on the current stack (it grows down on every supported target).
+#[inline(never)]
+pub fn stack_here() -> usize {
+    let x = 0u8;
+    std::hint::black_box(&x) as *const u8 as usize
+}
+
+/// Half of the soft stack limit (8 MiB when unlimited or unknown), leaving the rest for
+/// the frames between two checks and for applets run in the process.
+fn stack_budget() -> usize {
+    let mut r = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit fills the struct.
+    let ok = unsafe { libc::getrlimit(libc::RLIMIT_STACK, &mut r) } == 0;
+    let cur = if ok && r.rlim_cur != libc::RLIM_INFINITY {
+        usize::try_from(r.rlim_cur).unwrap_or(8 << 20)
+    } else {
+        8 << 20
+    };
+    cur.min(64 << 20) / 2
 }

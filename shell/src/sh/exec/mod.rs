@@ -103,6 +103,7 @@ fn exempt_compound(p: &Pipeline) -> bool {
 
 /// Runs a pipeline and sets `$?`.
 pub fn run_pipeline(sh: &mut Shell, p: &Pipeline, tail: bool) -> R {
+    sh.step()?;
     let st = if p.commands.len() == 1 {
         if p.bang {
             sh.errexit_off += 1;

@@ -19,9 +19,16 @@ pub enum Forked {
     Parent(i32),
 }
 
+/// The pid of a sandbox "child": no process has it (the kernel's limit is far lower).
+pub const SANDBOX_PID: i32 = i32::MAX;
+
 /// Forks a subshell. The child resets caught signals, forgets the jobs and traps of its
 /// parent (ignored signals stay ignored) and is marked as a subshell.
 pub fn fork(sh: &mut Shell) -> Result<Forked, Ctl> {
+    if sh.sandbox.is_some() {
+        // No process: the "child" did nothing and waiting for it fails (ECHILD).
+        return Ok(Forked::Parent(SANDBOX_PID));
+    }
     // SAFETY: the shell is single-threaded, so the child may allocate and run Rust code;
     // the child never returns into code that would finish the parent's work: it leaves
     // through `child_exit`.

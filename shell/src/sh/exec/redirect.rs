@@ -199,6 +199,11 @@ fn parse_fd(t: &[u8]) -> Option<i32> {
 
 /// Opens a redirection target close-on-exec.
 fn open(sh: &Shell, name: &[u8], flags: i32, noclobber: bool) -> Result<i32, Fail> {
+    let (name, noclobber) = if sh.sandbox.is_some() {
+        (&b"/dev/null"[..], false)
+    } else {
+        (name, noclobber)
+    };
     let Ok(c) = CString::new(name) else {
         sh.error2(name, "bad file name");
         return Err(Fail::Failed);

@@ -86,6 +86,20 @@ pub fn dispatch(
     no_functions: bool,
 ) -> R {
     let name = fields[0].as_slice();
+    if sh.sandbox.is_some() {
+        sh.step()?;
+        if name.contains(&b'/')
+            || matches!(name, b"exec" | b"kill" | b"ulimit" | b"." | b"source")
+            || (builtins::special(name).is_none()
+                && builtins::regular(name).is_none()
+                && !sh.functions.contains_key(name))
+        {
+            return with_redirs(sh, redirs, false, |sh| {
+                sh.error2(name, "not found");
+                Ok(127)
+            });
+        }
+    }
     if !name.contains(&b'/') {
         if let Some(b) = builtins::special(name) {
             if name == b"exec" {
@@ -185,7 +199,7 @@ fn with_temps(
 
 /// Calls a function with `fields[1..]` as its positional parameters.
 pub fn call_function(sh: &mut Shell, body: &Rc<CompoundCommand>, fields: &[Vec<u8>]) -> R {
-    if sh.func_depth >= MAX_FUNC_DEPTH {
+    if sh.func_depth >= MAX_FUNC_DEPTH || sh.stack_exhausted() {
         sh.error2(&fields[0], "function nesting too deep");
         return Err(sh.fatal(2));
     }
