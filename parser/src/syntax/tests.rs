@@ -576,6 +576,12 @@ fn compound_commands() {
 }
 
 #[test]
+fn dollar_double_quote() {
+    assert_eq!(rt("echo $\"a $x\""), "echo \"a $x\"\n");
+    assert_eq!(rt("echo \"$\"\"x\""), "echo \"$\"\"x\"\n");
+}
+
+#[test]
 fn arithmetic_commands() {
     let p = parse_program(b"((x = 1 + (2*3)))").unwrap_or_default();
     let Some(Command::Compound(c)) = p.commands[0].items[0].and_or.first.commands.first() else {

@@ -322,6 +322,12 @@ impl P<'_, '_> {
                 let s = self.lex_ansi_c()?;
                 out.part(WordPart::AnsiC(s));
             }
+            // `$"..."` (bash's translated string): without a message catalogue it is
+            // the plain double-quoted string.
+            Some(b'"') if !dq => {
+                let p = self.lex_dquote()?;
+                out.part(p);
+            }
             Some(b'{') => {
                 self.enter()?;
                 let r = self.lex_braced(dq);

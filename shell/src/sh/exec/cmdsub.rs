@@ -9,6 +9,9 @@ use crate::sh::state::{Ctl, Shell};
 
 /// Runs `program` and captures its standard output.
 pub fn capture(sh: &mut Shell, program: &Program) -> Result<Vec<u8>, Ctl> {
+    if let Some(out) = read_file_sub(sh, program)? {
+        return Ok(strip(out));
+    }
     if let Some(out) = super::simple::try_inproc_capture(sh, program)? {
         return Ok(strip(out));
     }
@@ -71,5 +74,43 @@ pub fn single_simple(program: &Program) -> Option<&rbox_parser::syntax::SimpleCo
     match p.commands.as_slice() {
         [Command::Simple(s)] => Some(s),
         _ => None,
+    }
+}
+
+/// `$(< file)` (bash, ksh, mksh, busybox): the contents of the file, without a process.
+fn read_file_sub(sh: &mut Shell, program: &Program) -> Result<Option<Vec<u8>>, Ctl> {
+    use rbox_parser::syntax::{RedirKind, RedirTarget};
+    let Some(s) = single_simple(program) else {
+        return Ok(None);
+    };
+    let [r] = s.redirects.as_slice() else {
+        return Ok(None);
+    };
+    if !s.words.is_empty() || !s.assigns.is_empty() || r.kind != RedirKind::Input {
+        return Ok(None);
+    }
+    if r.fd.is_some_and(|f| f != 0) {
+        return Ok(None);
+    }
+    let RedirTarget::Word(w) = &r.target else {
+        return Ok(None);
+    };
+    let name = crate::sh::expand::string(sh, w)?;
+    use std::os::unix::ffi::OsStrExt;
+    let path = if sh.sandbox.is_some() {
+        std::path::Path::new("/dev/null")
+    } else {
+        std::path::Path::new(std::ffi::OsStr::from_bytes(&name))
+    };
+    match std::fs::read(path) {
+        Ok(b) => Ok(Some(b)),
+        Err(e) => {
+            sh.error2(
+                &[b"cannot open ", name.as_slice()].concat(),
+                &rbox_builtins::error::strerror(&e),
+            );
+            sh.cmdsub_status = Some(1);
+            Ok(Some(Vec::new()))
+        }
     }
 }

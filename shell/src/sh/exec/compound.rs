@@ -20,6 +20,10 @@ pub fn run(sh: &mut Shell, c: &CompoundCommand, tail: bool) -> R {
         Ok(()) => {}
         Err(Fail::Failed) => {
             saved.restore();
+            // The compound command itself failed: `set -e` applies (bash 5.2).
+            if sh.opts.errexit && sh.errexit_off == 0 {
+                return Err(Ctl::Exit(1));
+            }
             return Ok(1);
         }
         Err(Fail::Jump(j)) => {

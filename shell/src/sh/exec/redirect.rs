@@ -89,7 +89,16 @@ pub fn apply(
                     unsafe { libc::close(fd) };
                     continue;
                 }
+                // `N>&M-` (bash, ksh): move M to N.
+                let (t, moving) = match t.strip_suffix(b"-") {
+                    Some(d) if parse_fd(d).is_some() => (d.to_vec(), true),
+                    _ => (t, false),
+                };
                 if let Some(n) = parse_fd(&t) {
+                    if n == fd {
+                        // `3>&3`: nothing to do, even when 3 is closed (bash).
+                        continue;
+                    }
                     // SAFETY: F_GETFD only queries the fd.
                     if unsafe { libc::fcntl(n, libc::F_GETFD) } < 0 {
                         sh.error2(&t, "Bad file descriptor");
@@ -101,6 +110,13 @@ pub fn apply(
                         }
                         // SAFETY: dup2 between fd numbers.
                         unsafe { libc::dup2(n, fd) };
+                        if moving {
+                            if let Some(s) = saved.as_deref_mut() {
+                                s.save(n);
+                            }
+                            // SAFETY: closing an fd number.
+                            unsafe { libc::close(n) };
+                        }
                     }
                     continue;
                 }
