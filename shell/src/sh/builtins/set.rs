@@ -47,6 +47,11 @@ pub fn set(sh: &mut Shell, args: &[Vec<u8>]) -> R {
             sh.opts.verbose = false;
             break;
         }
+        if a == b"+" {
+            // A lone `+` is an ignored flag (bash, dash).
+            i += 1;
+            continue;
+        }
         let on = match a.first() {
             Some(b'-') => true,
             Some(b'+') => false,

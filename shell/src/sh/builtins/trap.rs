@@ -66,6 +66,14 @@ pub fn trap(sh: &mut Shell, args: &[Vec<u8>]) -> R {
         } else {
             (Some(&rest[0]), &rest[1..])
         };
+    if let Some(a) = action
+        && !a.is_empty()
+        && let Err(e) = rbox_parser::syntax::parse_program(a)
+    {
+        // bash, mksh: an action that cannot parse is refused at once.
+        sh.error2(b"trap", &format!("syntax error: {}", e.message));
+        return Ok(1);
+    }
     let mut st = 0;
     for c in conds {
         let Some(n) = signals::number(c) else {
