@@ -274,11 +274,31 @@ pub fn run_sandboxed(src: &[u8], steps: u64) -> u8 {
     sh.sandbox = Some(steps);
     // Test and fuzz threads may have small stacks.
     sh.stack_limit = sh.stack_limit.min(512 << 10);
-    match run_source(&mut sh, src, 1) {
+    // stdin is /dev/null meanwhile: `read` must not wait on the host's terminal.
+    // SAFETY: fcntl/open/dup2/close on fds this function owns; fd 0 is put back below.
+    let saved0 = unsafe { libc::fcntl(0, libc::F_DUPFD_CLOEXEC, 10) };
+    // SAFETY: open with a static C string.
+    let null = unsafe { libc::open(c"/dev/null".as_ptr(), libc::O_RDONLY | libc::O_CLOEXEC) };
+    if null >= 0 {
+        // SAFETY: as above.
+        unsafe {
+            libc::dup2(null, 0);
+            libc::close(null);
+        }
+    }
+    let st = match run_source(&mut sh, src, 1) {
         Ok(st) => st,
         Err(Ctl::Exit(st) | Ctl::Error(st) | Ctl::Return(st)) => st,
         Err(Ctl::Break(_) | Ctl::Continue(_)) => sh.status,
+    };
+    if saved0 >= 0 {
+        // SAFETY: restoring fd 0 from our copy.
+        unsafe {
+            libc::dup2(saved0, 0);
+            libc::close(saved0);
+        }
     }
+    st
 }
 
 pub fn run_source(sh: &mut Shell, src: &[u8], first_line: u32) -> R {

@@ -226,6 +226,7 @@ pub struct Shell {
     /// search, no fork (a subshell is a child that did nothing), redirections open
     /// `/dev/null`, and `exec`, `kill`, `ulimit` and `.` are not found.
     pub sandbox: Option<u64>,
+
     /// Address of a local of the frame that made the shell (about where its stack starts).
     pub stack_base: usize,
     /// How many bytes of stack below `stack_base` the shell may use before function calls,
@@ -389,6 +390,11 @@ impl Shell {
     /// error instead of overflowing).
     pub fn stack_exhausted(&self) -> bool {
         self.stack_base.saturating_sub(stack_here()) > self.stack_limit
+    }
+
+    /// In sandbox mode only fds 0-2 may be named (the others belong to the host process).
+    pub fn sandbox_fd_ok(&self, fd: i32) -> bool {
+        self.sandbox.is_none() || (0..=2).contains(&fd)
     }
 
     /// Counts one command against the sandbox budget; out of budget, the shell exits.

@@ -110,7 +110,7 @@ pub fn read(sh: &mut Shell, args: &[Vec<u8>]) -> R {
                         },
                         b'd' => o.delim = v.first().copied().unwrap_or(0),
                         _ => match number(&v) {
-                            Some(n) if n >= 0 => o.fd = n as i32,
+                            Some(n) if n >= 0 && sh.sandbox_fd_ok(n as i32) => o.fd = n as i32,
                             _ => {
                                 sh.error2(
                                     b"read",

@@ -64,6 +64,10 @@ pub fn apply(
             _ => 0,
         };
         let fd = r.fd.map_or(default_fd, |f| f as i32);
+        if !sh.sandbox_fd_ok(fd) {
+            sh.error2(fd.to_string().as_bytes(), "Bad file descriptor");
+            return Err(Fail::Failed);
+        }
         let src: i32 = match (&r.kind, &r.target) {
             (RedirKind::HereDoc | RedirKind::HereDocStrip, RedirTarget::HereDoc(h)) => {
                 let body = match &h.body {
@@ -100,7 +104,7 @@ pub fn apply(
                         continue;
                     }
                     // SAFETY: F_GETFD only queries the fd.
-                    if unsafe { libc::fcntl(n, libc::F_GETFD) } < 0 {
+                    if !sh.sandbox_fd_ok(n) || unsafe { libc::fcntl(n, libc::F_GETFD) } < 0 {
                         sh.error2(&t, "Bad file descriptor");
                         return Err(Fail::Failed);
                     }
