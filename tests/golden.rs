@@ -2,7 +2,8 @@
 //! cases (each starting with `=== NAME` when there are several), with sections:
 //!
 //! ```text
-//! # free comment; a line '# posix' tags the case for the oracle check
+//! # free comment; a line '# posix' tags the case for the oracle check, and
+//! # '# not-busybox: why' keeps it from the busybox one
 //! --- argv          one argument per line: the applet, then its arguments (no shell)
 //! --- script        shell text, run as `sh -c SCRIPT sh ARGS...`
 //! --- args          one positional parameter per line, for script
@@ -68,9 +69,20 @@ impl Case {
     }
 
     fn is_posix(&self) -> bool {
+        self.has_tag("posix")
+    }
+
+    /// Whether a comment line holds `tag` as a word (`# posix`, `# not-busybox: why`).
+    fn has_tag(&self, tag: &str) -> bool {
         self.comments
             .iter()
-            .any(|c| c.split_whitespace().any(|w| w == "posix"))
+            .any(|c| c.split_whitespace().any(|w| w.trim_end_matches(':') == tag))
+    }
+
+    /// Whether this case is checked against `oracle`: tagged `posix`, and not excluded for
+    /// that oracle with `not-ORACLE` (busybox differs from dash and GNU in places).
+    fn checked_by(&self, oracle: &str) -> bool {
+        self.is_posix() && !self.has_tag(&format!("not-{oracle}"))
     }
 
     fn status(&self) -> i32 {
@@ -412,7 +424,10 @@ fn golden_cases() {
         let mut any_ran = false;
         for case in &cases {
             let selected = filter.as_deref().is_none_or(|f| case.label().contains(f));
-            let wanted = runner == Runner::Rbox || case.is_posix();
+            let wanted = match runner {
+                Runner::Rbox => true,
+                Runner::Oracle(name) => case.checked_by(name),
+            };
             if !selected || !wanted {
                 results.push(expected(case));
                 continue;
