@@ -1,0 +1,6 @@
+//! Mounts and the kernel: mount, umount, sysctl, dmesg, chroot, root switching, loop devices, extended attributes.
+
+use crate::applet::Applet;
+
+/// This group's applets, in any order (the registry sorts them).
+pub const APPLETS: &[&Applet] = &[];

@@ -1,0 +1,6 @@
+//! Processes: ps, kill, pgrep and friends, timeouts and daemons' helpers.
+
+use crate::applet::Applet;
+
+/// This group's applets, in any order (the registry sorts them).
+pub const APPLETS: &[&Applet] = &[];
