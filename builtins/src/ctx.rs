@@ -263,6 +263,48 @@ pub trait Spawn {
             "cannot start a piped command here",
         ))
     }
+
+    /// Starts `argv` without waiting for it, sharing fds 0, 1 and 2; the child first
+    /// changes its working directory to `cwd` when one is given (find -execdir). The
+    /// caller waits with [`Child::wait`] (or `waitpid`, for xargs -P). Flush first.
+    fn start(
+        &self,
+        _argv: &[Vec<u8>],
+        _env: &[(Vec<u8>, Vec<u8>)],
+        _cwd: Option<std::os::fd::BorrowedFd<'_>>,
+    ) -> io::Result<Child> {
+        Err(io::Error::new(
+            io::ErrorKind::Unsupported,
+            "cannot start a command here",
+        ))
+    }
+}
+
+/// A child started by [`Spawn::start`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Child {
+    /// The child's process id.
+    pub pid: i32,
+}
+
+impl Child {
+    /// Waits for the child; the status as the shell reports it (128+N for signal N).
+    pub fn wait(self) -> io::Result<u8> {
+        wait_pid(self.pid)
+    }
+}
+
+/// Waits for process `pid`; its status as the shell reports it (128+N for signal N).
+fn wait_pid(pid: i32) -> io::Result<u8> {
+    use nix::sys::wait::{WaitStatus, waitpid};
+    loop {
+        match waitpid(nix::unistd::Pid::from_raw(pid), None) {
+            Ok(WaitStatus::Exited(_, code)) => return Ok(code as u8),
+            Ok(WaitStatus::Signaled(_, sig, _)) => return Ok(128u8.wrapping_add(sig as u8)),
+            Ok(_) | Err(nix::errno::Errno::EINTR) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
 }
 
 /// Which way the pipe of [`Spawn::pipe`] carries data.
@@ -287,17 +329,9 @@ impl PipedChild {
     /// Closes the caller's end (the child sees end of file, or SIGPIPE) and waits for the
     /// child; the status as the shell reports it (128+N for signal N).
     pub fn wait(self) -> io::Result<u8> {
-        use nix::sys::wait::{WaitStatus, waitpid};
         let PipedChild { fd, pid } = self;
         drop(fd);
-        loop {
-            match waitpid(nix::unistd::Pid::from_raw(pid), None) {
-                Ok(WaitStatus::Exited(_, code)) => return Ok(code as u8),
-                Ok(WaitStatus::Signaled(_, sig, _)) => return Ok(128u8.wrapping_add(sig as u8)),
-                Ok(_) | Err(nix::errno::Errno::EINTR) => continue,
-                Err(e) => return Err(e.into()),
-            }
-        }
+        wait_pid(pid)
     }
 }
 

@@ -5,11 +5,10 @@
 use std::ffi::CString;
 use std::io;
 
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
 
-use nix::sys::wait::{WaitStatus, waitpid};
 use nix::unistd::{ForkResult, fork};
-use rbox_builtins::ctx::{PipeDir, PipedChild};
+use rbox_builtins::ctx::{Child, PipeDir, PipedChild};
 use rbox_builtins::{EnvList, Spawn};
 
 use crate::standalone;
@@ -19,6 +18,15 @@ pub struct ProcessSpawner;
 
 impl Spawn for ProcessSpawner {
     fn run(&self, argv: &[Vec<u8>], env: &[(Vec<u8>, Vec<u8>)]) -> io::Result<u8> {
+        self.start(argv, env, None)?.wait()
+    }
+
+    fn start(
+        &self,
+        argv: &[Vec<u8>],
+        env: &[(Vec<u8>, Vec<u8>)],
+        cwd: Option<BorrowedFd<'_>>,
+    ) -> io::Result<Child> {
         let Some(name) = argv.first() else {
             return Err(io::Error::new(io::ErrorKind::InvalidInput, "empty command"));
         };
@@ -37,7 +45,15 @@ impl Spawn for ProcessSpawner {
         // the child never returns into the caller's stack: it leaves through _exit.
         match unsafe { fork() }.map_err(io::Error::from)? {
             ForkResult::Child => {
+                // SAFETY: fchdir only changes this fresh child's working directory.
+                let moved = cwd.is_none_or(|fd| unsafe { libc::fchdir(fd.as_raw_fd()) } == 0);
                 let status = match (applet, &exec) {
+                    _ if !moved => {
+                        let e = io::Error::last_os_error();
+                        let reason = rbox_builtins::error::strerror(&e);
+                        eprintln!("rbox: cannot change directory: {reason}");
+                        127
+                    }
                     (Some(a), _) => {
                         standalone::default_sigpipe();
                         standalone::run_with_env(a, argv.get(1..).unwrap_or_default(), &env_list)
@@ -49,15 +65,9 @@ impl Spawn for ProcessSpawner {
                 // and atexit handlers, which must not run twice.
                 unsafe { libc::_exit(i32::from(status)) }
             }
-            ForkResult::Parent { child } => loop {
-                match waitpid(child, None) {
-                    Ok(WaitStatus::Exited(_, code)) => return Ok(code as u8),
-                    Ok(WaitStatus::Signaled(_, sig, _)) => return Ok(128 + sig as u8),
-                    Ok(_) => continue,
-                    Err(nix::errno::Errno::EINTR) => continue,
-                    Err(e) => return Err(e.into()),
-                }
-            },
+            ForkResult::Parent { child } => Ok(Child {
+                pid: child.as_raw(),
+            }),
         }
     }
 
@@ -223,6 +233,7 @@ fn candidates(name: &[u8], path: &[u8]) -> Vec<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::os::fd::AsFd;
 
     fn env() -> Vec<(Vec<u8>, Vec<u8>)> {
         vec![(b"PATH".to_vec(), b"/usr/bin:/bin".to_vec())]
@@ -243,6 +254,29 @@ mod tests {
                 .unwrap(),
             128 + 15
         );
+    }
+
+    #[test]
+    fn starts_in_a_directory() {
+        let s = ProcessSpawner;
+        let dir = std::fs::File::open("/").unwrap();
+        let fd = dir.as_fd();
+        let c = s
+            .start(
+                &argv(&["sh", "-c", "test \"$(pwd)\" = /"]),
+                &env(),
+                Some(fd),
+            )
+            .unwrap();
+        assert_eq!(c.wait().unwrap(), 0);
+        let c = s
+            .start(
+                &argv(&["/bin/sh", "-c", "test \"$(pwd)\" = /"]),
+                &env(),
+                Some(fd),
+            )
+            .unwrap();
+        assert_eq!(c.wait().unwrap(), 0);
     }
 
     #[test]
