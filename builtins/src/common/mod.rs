@@ -1,6 +1,7 @@
 //! Helpers shared by many applets (busybox's libbb): raw fd I/O and, as applets arrive,
 //! option helpers, modes, the passwd/group readers, the tree walker, the resolver.
 
+pub mod crypt;
 pub mod escape;
 pub mod fdio;
 pub mod lines;
