@@ -5,8 +5,9 @@
 //! consumed from the underlying `BufRead`, so an applet that stops early on stdin (head)
 //! leaves the rest for `Input::finish` to give back.
 //!
-//! Also: [`Source`], an operand opened for reading (`-` is standard input), and
-//! [`open`], which opens a file operand.
+//! Also: [`Source`], an operand opened for reading (`-` is standard input), [`open`],
+//! which opens a file operand, and [`LineInput`], an operand read a line at a time beside
+//! others (comm, join, paste).
 
 use std::ffi::OsStr;
 use std::fs::File;
@@ -159,6 +160,53 @@ impl<'s, 'a> Source<'s, 'a> {
     }
 }
 
+/// An operand read one line at a time alongside other operands (comm, join, paste):
+/// standard input (read through the context's buffer, passed to each call) or a file.
+pub enum LineInput {
+    /// Standard input.
+    Stdin,
+    /// A file operand behind a large buffer.
+    File(BufReader<File>),
+    /// An input that reached its end (it is not read again).
+    Done,
+}
+
+impl LineInput {
+    /// Opens the operand `name` (`-` is standard input).
+    pub fn open(name: &[u8]) -> io::Result<LineInput> {
+        if name == b"-" {
+            Ok(LineInput::Stdin)
+        } else {
+            Ok(LineInput::File(BufReader::with_capacity(
+                BUF_SIZE,
+                open(name)?,
+            )))
+        }
+    }
+
+    /// Reads the next line into `buf` without its terminator `term`; false at the end.
+    pub fn read_line(
+        &mut self,
+        stdin: &mut dyn BufRead,
+        buf: &mut Vec<u8>,
+        term: u8,
+    ) -> io::Result<bool> {
+        buf.clear();
+        let n = match self {
+            LineInput::Stdin => stdin.read_until(term, buf)?,
+            LineInput::File(f) => f.read_until(term, buf)?,
+            LineInput::Done => return Ok(false),
+        };
+        if n == 0 {
+            *self = LineInput::Done;
+            return Ok(false);
+        }
+        let len = chomp(buf, term).len();
+        buf.truncate(len);
+        Ok(true)
+    }
+}
+
 /// Reads all of `src` into `buf` (appending), in large steps.
 pub fn read_all(src: &mut dyn Read, buf: &mut Vec<u8>) -> io::Result<()> {
     loop {
@@ -247,6 +295,20 @@ mod tests {
         assert_eq!(chomp(b"a", b'\n'), b"a");
         assert_eq!(chomp(b"", b'\n'), b"");
         assert_eq!(chomp(b"a\0", 0), b"a");
+    }
+
+    #[test]
+    fn line_input_reads_stdin_then_stops() {
+        let mut stdin = &b"a\nb"[..];
+        let mut inp = LineInput::open(b"-").unwrap();
+        let mut buf = Vec::new();
+        assert!(inp.read_line(&mut stdin, &mut buf, b'\n').unwrap());
+        assert_eq!(buf, b"a");
+        assert!(inp.read_line(&mut stdin, &mut buf, b'\n').unwrap());
+        assert_eq!(buf, b"b");
+        assert!(!inp.read_line(&mut stdin, &mut buf, b'\n').unwrap());
+        assert!(matches!(inp, LineInput::Done));
+        assert!(LineInput::open(b"/nonexistent/x").is_err());
     }
 
     #[test]

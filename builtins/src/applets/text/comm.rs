@@ -1,10 +1,8 @@
 //! `comm`: compare two sorted files line by line.
 
 use std::cmp::Ordering;
-use std::fs::File;
-use std::io::BufReader;
 
-use crate::common::lines::{BUF_SIZE, chomp, open};
+use crate::common::lines::LineInput;
 use crate::prelude::*;
 
 /// The `comm` applet.
@@ -29,27 +27,6 @@ const LONGS: &[&str] = &[
     "total",
     "zero-terminated",
 ];
-
-enum In {
-    Stdin,
-    File(BufReader<File>),
-}
-
-fn next(
-    input: &mut In,
-    stdin: &mut dyn BufRead,
-    buf: &mut Vec<u8>,
-    term: u8,
-) -> std::io::Result<bool> {
-    buf.clear();
-    let n = match input {
-        In::Stdin => stdin.read_until(term, buf)?,
-        In::File(f) => f.read_until(term, buf)?,
-    };
-    let len = chomp(buf, term).len();
-    buf.truncate(len);
-    Ok(n > 0)
-}
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Check {
@@ -96,16 +73,9 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
     }
     let mut inputs = Vec::new();
     for name in &files {
-        if name == b"-" {
-            inputs.push(In::Stdin);
-        } else {
-            inputs.push(In::File(BufReader::with_capacity(
-                BUF_SIZE,
-                open(name).map_err(|e| Error::io(name, &e))?,
-            )));
-        }
+        inputs.push(LineInput::open(name).map_err(|e| Error::io(name, &e))?);
     }
-    let [mut in1, mut in2]: [In; 2] = match inputs.try_into() {
+    let [mut in1, mut in2]: [LineInput; 2] = match inputs.try_into() {
         Ok(a) => a,
         Err(_) => return Err(Error::msg("internal error")),
     };
@@ -118,9 +88,10 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
     let (mut a, mut b) = (Vec::new(), Vec::new());
     let (mut prev_a, mut prev_b) = (Vec::new(), Vec::new());
     let err1 = |e: std::io::Error| Error::io(&files[0], &e);
-    let mut has_a = next(&mut in1, &mut ctx.stdin, &mut a, term).map_err(err1)?;
-    let mut has_b =
-        next(&mut in2, &mut ctx.stdin, &mut b, term).map_err(|e| Error::io(&files[1], &e))?;
+    let mut has_a = in1.read_line(&mut ctx.stdin, &mut a, term).map_err(err1)?;
+    let mut has_b = in2
+        .read_line(&mut ctx.stdin, &mut b, term)
+        .map_err(|e| Error::io(&files[1], &e))?;
     let mut warned = [false; 2];
     let mut unsorted = false;
     let mut counts = [0u64; 3];
@@ -146,7 +117,8 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
         }
         if col != 1 {
             std::mem::swap(&mut prev_a, &mut a);
-            has_a = next(&mut in1, &mut ctx.stdin, &mut a, term)
+            has_a = in1
+                .read_line(&mut ctx.stdin, &mut a, term)
                 .map_err(|e| Error::io(&files[0], &e))?;
             if has_a && check != Check::Off && prev_a > a && !warned[0] {
                 warned[0] = true;
@@ -160,7 +132,8 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
         }
         if col != 0 {
             std::mem::swap(&mut prev_b, &mut b);
-            has_b = next(&mut in2, &mut ctx.stdin, &mut b, term)
+            has_b = in2
+                .read_line(&mut ctx.stdin, &mut b, term)
                 .map_err(|e| Error::io(&files[1], &e))?;
             if has_b && check != Check::Off && prev_b > b && !warned[1] {
                 warned[1] = true;

@@ -1,8 +1,8 @@
 //! `expand`: convert tabs to spaces.
 
 use super::tabs::{Stops, parse_stops};
-use super::util::{Fail, default_stdin, put};
-use crate::common::lines::{Records, Source};
+use super::util::{Fail, OpenFail, default_stdin, each_operand, put};
+use crate::common::lines::Records;
 use crate::prelude::*;
 
 /// The `expand` applet.
@@ -37,23 +37,9 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
     }
     default_stdin(&mut files);
     let mut buf = Vec::new();
-    for name in &files {
-        let mut src = match Source::open(&mut ctx.stdin, name) {
-            Ok(s) => s,
-            Err(e) => {
-                ctx.warn(name, &e);
-                continue;
-            }
-        };
-        let r = expand_one(src.reader(), &mut ctx.stdout, &stops, initial, &mut buf);
-        drop(src);
-        match r {
-            Ok(()) => {}
-            Err(Fail::Read(e)) => ctx.warn(name, &e),
-            Err(f) => return Err(f.into()),
-        }
-    }
-    Ok(())
+    each_operand(ctx, &files, OpenFail::Plain, |src, out| {
+        expand_one(src, out, &stops, initial, &mut buf)
+    })
 }
 
 fn expand_one(

@@ -1,7 +1,7 @@
 //! `fold`: wrap long lines to a width.
 
-use super::util::{Fail, default_stdin, put};
-use crate::common::lines::{Records, Source};
+use super::util::{Fail, OpenFail, default_stdin, each_operand, put};
+use crate::common::lines::Records;
 use crate::prelude::*;
 
 /// The `fold` applet.
@@ -52,30 +52,9 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
     }
     default_stdin(&mut files);
     let mut buf = Vec::new();
-    for name in &files {
-        let mut src = match Source::open(&mut ctx.stdin, name) {
-            Ok(s) => s,
-            Err(e) => {
-                ctx.warn(name, &e);
-                continue;
-            }
-        };
-        let r = fold_one(
-            src.reader(),
-            &mut ctx.stdout,
-            width,
-            bytes,
-            spaces,
-            &mut buf,
-        );
-        drop(src);
-        match r {
-            Ok(()) => {}
-            Err(Fail::Read(e)) => ctx.warn(name, &e),
-            Err(f) => return Err(f.into()),
-        }
-    }
-    Ok(())
+    each_operand(ctx, &files, OpenFail::Plain, |src, out| {
+        fold_one(src, out, width, bytes, spaces, &mut buf)
+    })
 }
 
 /// `fold -80` means `-w 80`.

@@ -1,10 +1,8 @@
 //! `join`: join the lines of two sorted files on a common field.
 
 use std::cmp::Ordering;
-use std::fs::File;
-use std::io::BufReader;
 
-use crate::common::lines::{BUF_SIZE, chomp, open};
+use crate::common::lines::LineInput;
 use crate::prelude::*;
 
 /// The `join` applet.
@@ -114,27 +112,6 @@ fn parse_format(v: &[u8]) -> Result<Vec<Spec>, Error> {
     Ok(out)
 }
 
-enum In {
-    Stdin,
-    File(BufReader<File>),
-}
-
-fn read_line(
-    input: &mut In,
-    stdin: &mut dyn BufRead,
-    buf: &mut Vec<u8>,
-    term: u8,
-) -> std::io::Result<bool> {
-    buf.clear();
-    let n = match input {
-        In::Stdin => stdin.read_until(term, buf)?,
-        In::File(f) => f.read_until(term, buf)?,
-    };
-    let len = chomp(buf, term).len();
-    buf.truncate(len);
-    Ok(n > 0)
-}
-
 fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
     let mut cfg = Cfg {
         field: [0, 0],
@@ -214,14 +191,7 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
     }
     let mut ins = Vec::new();
     for name in &files {
-        ins.push(if name == b"-" {
-            In::Stdin
-        } else {
-            In::File(BufReader::with_capacity(
-                BUF_SIZE,
-                open(name).map_err(|e| Error::io(name, &e))?,
-            ))
-        });
+        ins.push(LineInput::open(name).map_err(|e| Error::io(name, &e))?);
     }
     let mut j = Joiner {
         cfg: &cfg,
@@ -238,7 +208,8 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
     let mut disorder = false;
     let mut fields = Vec::new();
     for k in 0..2 {
-        has[k] = read_line(&mut ins[k], stdin, &mut cur[k], cfg.term)
+        has[k] = ins[k]
+            .read_line(stdin, &mut cur[k], cfg.term)
             .map_err(|e| Error::io(&files[k], &e))?;
     }
     if cfg.auto {
@@ -252,7 +223,8 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
         let (a, b) = (cur[0].clone(), cur[1].clone());
         j.pair(out, &a, &b)?;
         for k in 0..2 {
-            has[k] = read_line(&mut ins[k], stdin, &mut cur[k], cfg.term)
+            has[k] = ins[k]
+                .read_line(stdin, &mut cur[k], cfg.term)
                 .map_err(|e| Error::io(&files[k], &e))?;
         }
     }
@@ -277,7 +249,8 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
             groups[k].clear();
             while has[k] && cmp_keys(&key_of(&cur[k], k, &cfg), &key, cfg.fold) == Ordering::Equal {
                 groups[k].push(std::mem::take(&mut cur[k]));
-                has[k] = read_line(&mut ins[k], stdin, &mut cur[k], cfg.term)
+                has[k] = ins[k]
+                    .read_line(stdin, &mut cur[k], cfg.term)
                     .map_err(|e| Error::io(&files[k], &e))?;
             }
             // Order check: the next key must not sort before this group's key.

@@ -1,7 +1,7 @@
 //! `nl`: number the lines of files.
 
-use super::util::{Fail, default_stdin, put};
-use crate::common::lines::{Records, Source, chomp};
+use super::util::{Fail, OpenFail, default_stdin, each_operand, put};
+use crate::common::lines::{Records, chomp};
 use crate::prelude::*;
 
 /// The `nl` applet.
@@ -162,23 +162,9 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
         blanks: 0,
     };
     let mut buf = Vec::new();
-    for name in &files {
-        let mut src = match Source::open(&mut ctx.stdin, name) {
-            Ok(s) => s,
-            Err(e) => {
-                ctx.warn(name, &e);
-                continue;
-            }
-        };
-        let r = nl_one(src.reader(), &mut ctx.stdout, &cfg, &mut st, &mut buf);
-        drop(src);
-        match r {
-            Ok(()) => {}
-            Err(Fail::Read(e)) => ctx.warn(name, &e),
-            Err(f) => return Err(f.into()),
-        }
-    }
-    Ok(())
+    each_operand(ctx, &files, OpenFail::Plain, |src, out| {
+        nl_one(src, out, &cfg, &mut st, &mut buf)
+    })
 }
 
 /// Which section a delimiter line starts (0 header, 1 body, 2 footer), if it is one.

@@ -1,9 +1,6 @@
 //! `paste`: join corresponding lines of files, or the lines of each file.
 
-use std::fs::File;
-use std::io::BufReader;
-
-use crate::common::lines::{BUF_SIZE, chomp, open};
+use crate::common::lines::{BUF_SIZE, LineInput};
 use crate::prelude::*;
 
 /// The `paste` applet.
@@ -47,34 +44,6 @@ fn parse_delims(v: &[u8]) -> Vec<Option<u8>> {
     out
 }
 
-enum In {
-    Stdin,
-    File(BufReader<File>),
-    Done,
-}
-
-/// Reads the next line of `input` into `buf` (without its terminator); false at EOF.
-fn next_line(
-    input: &mut In,
-    stdin: &mut dyn BufRead,
-    buf: &mut Vec<u8>,
-    term: u8,
-) -> std::io::Result<bool> {
-    buf.clear();
-    let n = match input {
-        In::Stdin => stdin.read_until(term, buf)?,
-        In::File(f) => f.read_until(term, buf)?,
-        In::Done => return Ok(false),
-    };
-    if n == 0 {
-        *input = In::Done;
-        return Ok(false);
-    }
-    let len = chomp(buf, term).len();
-    buf.truncate(len);
-    Ok(true)
-}
-
 fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
     let mut delims = vec![Some(b'\t')];
     let mut serial = false;
@@ -98,14 +67,7 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
     }
     let mut inputs = Vec::with_capacity(files.len());
     for name in &files {
-        if name == b"-" {
-            inputs.push(In::Stdin);
-        } else {
-            match open(name) {
-                Ok(f) => inputs.push(In::File(BufReader::with_capacity(BUF_SIZE, f))),
-                Err(e) => return Err(Error::io(name, &e)),
-            }
-        }
+        inputs.push(LineInput::open(name).map_err(|e| Error::io(name, &e))?);
     }
     let mut line = Vec::new();
     let mut out = Vec::new();
@@ -113,7 +75,8 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
         for (k, input) in inputs.iter_mut().enumerate() {
             out.clear();
             let mut n = 0usize;
-            while next_line(input, &mut ctx.stdin, &mut line, term)
+            while input
+                .read_line(&mut ctx.stdin, &mut line, term)
                 .map_err(|e| Error::io(&files[k], &e))?
             {
                 if n > 0
@@ -143,7 +106,8 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
                 out.push(*d);
             }
             let input = &mut inputs[k];
-            if next_line(input, &mut ctx.stdin, &mut line, term)
+            if input
+                .read_line(&mut ctx.stdin, &mut line, term)
                 .map_err(|e| Error::io(&files[k], &e))?
             {
                 any = true;

@@ -1,7 +1,7 @@
 //! `rev`: reverse the bytes of each line.
 
-use super::util::{Fail, default_stdin, put};
-use crate::common::lines::{Records, Source, chomp};
+use super::util::{Fail, OpenFail, default_stdin, each_operand, put};
+use crate::common::lines::{Records, chomp};
 use crate::prelude::*;
 
 /// The `rev` applet.
@@ -21,25 +21,9 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
     }
     default_stdin(&mut files);
     let mut buf = Vec::new();
-    for name in &files {
-        let mut src = match Source::open(&mut ctx.stdin, name) {
-            Ok(s) => s,
-            Err(e) => {
-                let mut m = b"cannot open ".to_vec();
-                m.extend_from_slice(&crate::error::subject_reason(name, &e));
-                ctx.warn_msg(&m);
-                continue;
-            }
-        };
-        let r = rev_one(src.reader(), &mut ctx.stdout, &mut buf);
-        drop(src);
-        match r {
-            Ok(()) => {}
-            Err(Fail::Read(e)) => ctx.warn(name, &e),
-            Err(f) => return Err(f.into()),
-        }
-    }
-    Ok(())
+    each_operand(ctx, &files, OpenFail::CannotOpen, |src, out| {
+        rev_one(src, out, &mut buf)
+    })
 }
 
 fn rev_one(src: &mut dyn BufRead, out: &mut dyn Write, buf: &mut Vec<u8>) -> Result<(), Fail> {

@@ -1,8 +1,8 @@
 //! `unexpand`: convert runs of spaces to tabs.
 
 use super::tabs::{Stops, parse_stops};
-use super::util::{Fail, default_stdin, put};
-use crate::common::lines::{Records, Source};
+use super::util::{Fail, OpenFail, default_stdin, each_operand, put};
+use crate::common::lines::Records;
 use crate::prelude::*;
 
 /// The `unexpand` applet.
@@ -45,23 +45,9 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
     }
     default_stdin(&mut files);
     let mut buf = Vec::new();
-    for name in &files {
-        let mut src = match Source::open(&mut ctx.stdin, name) {
-            Ok(s) => s,
-            Err(e) => {
-                ctx.warn(name, &e);
-                continue;
-            }
-        };
-        let r = unexpand_one(src.reader(), &mut ctx.stdout, &stops, all, &mut buf);
-        drop(src);
-        match r {
-            Ok(()) => {}
-            Err(Fail::Read(e)) => ctx.warn(name, &e),
-            Err(f) => return Err(f.into()),
-        }
-    }
-    Ok(())
+    each_operand(ctx, &files, OpenFail::Plain, |src, out| {
+        unexpand_one(src, out, &stops, all, &mut buf)
+    })
 }
 
 fn unexpand_one(

@@ -1,7 +1,8 @@
 //! Small helpers shared by the text applets of this folder.
 
-use std::io;
+use std::io::{self, BufRead, Write};
 
+use crate::common::lines::Source;
 use crate::ctx::Ctx;
 use crate::error::Error;
 
@@ -61,4 +62,49 @@ pub fn default_stdin(files: &mut Vec<Vec<u8>>) {
 /// Writes `data` to `out`, as a [`Fail::Write`] on error.
 pub fn put(out: &mut dyn io::Write, data: &[u8]) -> Result<(), Fail> {
     out.write_all(data).map_err(Fail::Write)
+}
+
+/// How [`each_operand`] reports an operand it cannot open.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum OpenFail {
+    /// `NAME: file: reason` (GNU coreutils).
+    Plain,
+    /// `NAME: cannot open file: reason` (util-linux rev).
+    CannotOpen,
+}
+
+/// The per-operand loop of the line filters: opens each of `files` (`-` is standard
+/// input) and hands its reader and standard output to `each`. An operand that cannot be
+/// opened or read is reported (the run fails at the end) and the next one follows; a
+/// write error stops the run.
+pub fn each_operand(
+    ctx: &mut Ctx<'_>,
+    files: &[Vec<u8>],
+    open_fail: OpenFail,
+    mut each: impl FnMut(&mut dyn BufRead, &mut dyn Write) -> Result<(), Fail>,
+) -> Result<(), Error> {
+    for name in files {
+        let mut src = match Source::open(&mut ctx.stdin, name) {
+            Ok(s) => s,
+            Err(e) => {
+                match open_fail {
+                    OpenFail::Plain => ctx.warn(name, &e),
+                    OpenFail::CannotOpen => {
+                        let mut m = b"cannot open ".to_vec();
+                        m.extend_from_slice(&crate::error::subject_reason(name, &e));
+                        ctx.warn_msg(&m);
+                    }
+                }
+                continue;
+            }
+        };
+        let r = each(src.reader(), &mut ctx.stdout);
+        drop(src);
+        match r {
+            Ok(()) => {}
+            Err(Fail::Read(e)) => ctx.warn(name, &e),
+            Err(f) => return Err(f.into()),
+        }
+    }
+    Ok(())
 }
