@@ -5,9 +5,9 @@ mod printf;
 
 use std::fs::File;
 use std::io::{self, Write as _};
-use std::os::fd::{BorrowedFd, IntoRawFd};
+use std::os::fd::{AsFd as _, BorrowedFd, IntoRawFd, OwnedFd};
 
-use nix::fcntl::{AtFlags, OFlag, openat};
+use nix::fcntl::{AT_FDCWD, AtFlags, OFlag, openat};
 use nix::sys::stat::{FileStat, Mode, fstatat};
 use nix::unistd::{AccessFlags, UnlinkatFlags, faccessat, unlinkat};
 
@@ -35,13 +35,21 @@ pub const APPLET: Applet = Applet::new("find", main, Run::Fork)
          \t-samefile FILE -readable -writable -executable -true -false\n\
          Actions:\t-print -print0 -printf FMT -ls -fprint FILE -fprint0 FILE\n\
          \t-fprintf FILE FMT -fls FILE -exec CMD {} ; -exec CMD {} + -ok CMD ;\n\
-         \t-delete -prune -quit\n\
-         (-execdir and -okdir are not supported: rbox never changes directory)",
+         \t-execdir CMD {} ; -execdir CMD {} + -okdir CMD ; (run in the file's directory)\n\
+         \t-delete -prune -quit",
     );
 
 fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
     let parsed = parse::parse(ctx.args)?;
     let env = env_pairs(ctx);
+    if let Some(x) = parsed.execs.iter().find(|x| x.in_dir) {
+        let action: &[u8] = if x.ok { b"-okdir" } else { b"-execdir" };
+        let path = env
+            .iter()
+            .find(|(k, _)| k == b"PATH")
+            .map(|(_, v)| v.as_slice());
+        check_path_for_execdir(path.unwrap_or_default(), action)?;
+    }
     let line_max = system_line_max(&env).min(DEFAULT_LINE_MAX);
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -379,22 +387,44 @@ impl Finder<'_, '_> {
     }
 
     fn exec(&mut self, i: usize, it: &Item<'_>) -> bool {
-        let Some(x) = self.execs.get_mut(i) else {
+        let Some(x) = self.execs.get(i) else {
             return false;
         };
+        // -execdir: the directory to run in and the name `{}` stands for there.
+        let place = if x.in_dir {
+            match exec_dir(it) {
+                Ok(p) => Some(p),
+                Err(e) => {
+                    self.ctx.warn(&quote(it.path), &e);
+                    return false;
+                }
+            }
+        } else {
+            None
+        };
+        let arg = place.as_ref().map_or(it.path, |p| p.arg.as_slice());
         if x.plus {
-            let need = it.path.len() + 1;
+            let need = arg.len() + 1;
             let base: usize = x.argv.iter().map(|a| a.len() + 1).sum();
-            if !x.batch.is_empty() && base + x.batch_len + need > self.line_max {
+            let moved = match (&place, &x.batch_dir) {
+                (Some(p), Some((dir, _))) => *dir != p.dir_path,
+                _ => false,
+            };
+            if !x.batch.is_empty() && (moved || base + x.batch_len + need > self.line_max) {
                 self.run_batch(i);
             }
             if let Some(x) = self.execs.get_mut(i) {
-                x.batch.push(it.path.to_vec());
+                x.batch.push(arg.to_vec());
                 x.batch_len += need;
+                if let Some(p) = place
+                    && x.batch_dir.is_none()
+                {
+                    x.batch_dir = Some((p.dir_path, p.dir));
+                }
             }
             return true;
         }
-        let argv: Vec<Vec<u8>> = x.argv.iter().map(|a| replace(a, it.path)).collect();
+        let argv: Vec<Vec<u8>> = x.argv.iter().map(|a| replace(a, arg)).collect();
         if x.ok {
             let mut q = b"< ".to_vec();
             q.extend_from_slice(argv.first().map_or(&b""[..], Vec::as_slice));
@@ -411,7 +441,8 @@ impl Finder<'_, '_> {
                 return false;
             }
         }
-        self.spawn(&argv) == Some(0)
+        let dir = place.as_ref().map(|p| p.dir.as_fd());
+        self.spawn(&argv, dir) == Some(0)
     }
 
     /// Runs the batch gathered for `-exec ... {} +` number `i`.
@@ -425,7 +456,8 @@ impl Finder<'_, '_> {
         let mut argv = x.argv.clone();
         argv.append(&mut x.batch);
         x.batch_len = 0;
-        if self.spawn(&argv) != Some(0) {
+        let dir = x.batch_dir.take();
+        if self.spawn(&argv, dir.as_ref().map(|(_, fd)| fd.as_fd())) != Some(0) {
             self.ctx.status = 1;
         }
     }
@@ -445,9 +477,17 @@ impl Finder<'_, '_> {
     }
 
     /// Runs a command and waits for it; `None` when it could not be started.
-    fn spawn(&mut self, argv: &[Vec<u8>]) -> Option<u8> {
+    fn spawn(&mut self, argv: &[Vec<u8>], dir: Option<BorrowedFd<'_>>) -> Option<u8> {
         self.flush_outputs();
-        match self.ctx.spawn.run(argv, &self.env) {
+        let ran = match dir {
+            None => self.ctx.spawn.run(argv, &self.env),
+            Some(fd) => self
+                .ctx
+                .spawn
+                .start(argv, &self.env, Some(fd))
+                .and_then(crate::ctx::Child::wait),
+        };
+        match ran {
             Ok(s) => Some(s),
             Err(e) => {
                 let name = argv.first().cloned().unwrap_or_default();
@@ -489,6 +529,79 @@ fn base_name<'p>(it: &Item<'p>) -> &'p [u8] {
         return it.name;
     }
     crate::common::path::basename(it.path)
+}
+
+/// Where `-execdir` runs for an entry: an fd on the directory holding it, that
+/// directory's path (to tell batches apart) and what `{}` becomes there.
+struct ExecPlace {
+    dir: OwnedFd,
+    dir_path: Vec<u8>,
+    arg: Vec<u8>,
+}
+
+/// The `-execdir` place of `it`: its parent and `./NAME`; for a starting point, the
+/// directory part of the operand (`.` without one) and `./BASENAME`, `/` for `/`.
+fn exec_dir(it: &Item<'_>) -> io::Result<ExecPlace> {
+    let flags = OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC;
+    if it.depth > 0 {
+        let dir = nix::unistd::dup(it.parent)?;
+        let cut = it.path.len().saturating_sub(it.name.len() + 1);
+        let dir_path = it.path.get(..cut).unwrap_or_default().to_vec();
+        return Ok(ExecPlace {
+            dir,
+            dir_path,
+            arg: [b"./", it.name].concat(),
+        });
+    }
+    let trimmed_len = it.path.len() - it.path.iter().rev().take_while(|&&b| b == b'/').count();
+    let trimmed = it.path.get(..trimmed_len).unwrap_or_default();
+    if trimmed.is_empty() {
+        let dir = openat(AT_FDCWD, "/", flags, Mode::empty())?;
+        return Ok(ExecPlace {
+            dir,
+            dir_path: b"/".to_vec(),
+            arg: b"/".to_vec(),
+        });
+    }
+    let (dir_path, base) = match trimmed.iter().rposition(|&b| b == b'/') {
+        Some(0) => (b"/".to_vec(), trimmed.get(1..).unwrap_or_default()),
+        Some(k) => (
+            trimmed.get(..k).unwrap_or_default().to_vec(),
+            trimmed.get(k + 1..).unwrap_or_default(),
+        ),
+        None => (b".".to_vec(), trimmed),
+    };
+    let dir = openat(AT_FDCWD, dir_path.as_slice(), flags, Mode::empty())?;
+    Ok(ExecPlace {
+        dir,
+        dir_path,
+        arg: [b"./", base].concat(),
+    })
+}
+
+/// Refuses `-execdir`/`-okdir` when `PATH` has the current directory or a relative
+/// entry in it, as GNU find does: a file in the visited directory could be run.
+fn check_path_for_execdir(path: &[u8], action: &[u8]) -> Result<(), Error> {
+    let action = String::from_utf8_lossy(action);
+    for entry in path.split(|&b| b == b':') {
+        if entry.is_empty() || entry == b"." {
+            return Err(Error::msg(format!(
+                "The current directory is included in the PATH environment variable, which \
+                 is insecure in combination with the {action} action of find.  Please remove \
+                 the current directory from your $PATH (that is, remove \".\", doubled colons, \
+                 or leading or trailing colons)"
+            )));
+        }
+        if !entry.starts_with(b"/") {
+            return Err(Error::msg(format!(
+                "The relative path {} is included in the PATH environment variable, which is \
+                 insecure in combination with the {action} action of find.  Please remove that \
+                 entry from $PATH",
+                String::from_utf8_lossy(&quote(entry))
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// `arg` with every `{}` replaced by `path`.

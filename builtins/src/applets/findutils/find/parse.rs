@@ -131,8 +131,12 @@ pub(super) struct Exec {
     pub(super) argv: Vec<Vec<u8>>,
     pub(super) plus: bool,
     pub(super) ok: bool,
+    /// `-execdir`/`-okdir`: run in the file's directory with `./NAME` for `{}`.
+    pub(super) in_dir: bool,
     pub(super) batch: Vec<Vec<u8>>,
     pub(super) batch_len: usize,
+    /// For an `-execdir ... +` batch: the directory's path and an fd open on it.
+    pub(super) batch_dir: Option<(Vec<u8>, std::os::fd::OwnedFd)>,
 }
 
 /// What the command line says.
@@ -740,15 +744,9 @@ impl Parser<'_> {
                 self.out.depth_first = true;
                 Expr::Delete
             }
-            b"-exec" | b"-ok" => {
+            b"-exec" | b"-ok" | b"-execdir" | b"-okdir" => {
                 self.has_action = true;
                 self.exec(name)?
-            }
-            b"-execdir" | b"-okdir" => {
-                return Err(err(cat(&[
-                    quote(name).as_slice(),
-                    b" is not supported (rbox never changes directory; use -exec)",
-                ])));
             }
             _ if name.first() == Some(&b'-') => {
                 return Err(err(cat(&[b"unknown predicate ", &quote(name)])));
@@ -786,19 +784,26 @@ impl Parser<'_> {
             }
             argv.push(a.clone());
         }
-        let ok = name == b"-ok";
+        let ok = name == b"-ok" || name == b"-okdir";
+        let in_dir = name == b"-execdir" || name == b"-okdir";
         if argv.is_empty() || (plus && ok) {
             return Err(err(cat(&[b"missing argument to ", &quote(name)])));
         }
         if plus && argv.iter().any(|a| a.windows(2).any(|w| w == b"{}")) {
-            return Err(err("Only one instance of {} is supported with -exec ... +"));
+            return Err(err(cat(&[
+                b"Only one instance of {} is supported with ",
+                name,
+                b" ... +",
+            ])));
         }
         self.out.execs.push(Exec {
             argv,
             plus,
             ok,
+            in_dir,
             batch: Vec::new(),
             batch_len: 0,
+            batch_dir: None,
         });
         Ok(Expr::Exec(self.out.execs.len() - 1))
     }

@@ -194,9 +194,11 @@ fn errors_read_like_gnu() {
         r.err(),
         "find: Expected a positive decimal integer argument to -maxdepth, but got 'x'\n"
     );
-    let r = run("find", &[".", "-execdir", "ls", ";"], b"");
-    assert_eq!(r.status, 1);
-    assert!(r.err().contains("not supported"));
+    let r = run("find", &[".", "-execdir", "ls", "{}", "{}", "+"], b"");
+    assert_eq!(
+        r.err(),
+        "find: Only one instance of {} is supported with -execdir ... +\n"
+    );
     let r = run("find", &[".", "-newer", "/nonexistent-rbox"], b"");
     assert_eq!(
         r.err(),
@@ -221,4 +223,20 @@ fn print0_and_regex() {
     );
     assert_eq!(find_in(&d, &["-regex", "f\\.c"]).1, "");
     std::fs::remove_dir_all(&d).unwrap();
+}
+
+#[test]
+fn execdir_refuses_a_relative_path_entry() {
+    assert!(super::check_path_for_execdir(b"/bin:/usr/bin", b"-execdir").is_ok());
+    for bad in [&b"/bin::/usr/bin"[..], b".:/bin", b"/bin:", b""] {
+        let e = super::check_path_for_execdir(bad, b"-execdir").unwrap_err();
+        assert!(e.to_string().starts_with("The current directory is included"), "{e}");
+    }
+    let e = super::check_path_for_execdir(b"/bin:bin", b"-okdir").unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "The relative path 'bin' is included in the PATH environment variable, which is \
+         insecure in combination with the -okdir action of find.  Please remove that entry \
+         from $PATH"
+    );
 }
