@@ -32,7 +32,7 @@ struct Creator<'o, 'w> {
 
 /// Runs `tar -c`; returns the status.
 pub fn run(ctx: &mut Ctx<'_>, o: &TarOpts) -> Result<u8, Error> {
-    if o.names.is_empty() {
+    if o.names.is_empty() && !o.from_list {
         let _ = ctx
             .stderr
             .write_all(b"tar: Cowardly refusing to create an empty archive\n");
@@ -272,7 +272,7 @@ impl Creator<'_, '_> {
         if self.o.verbose > 1 {
             let mut v = m.clone();
             v.name = as_given;
-            let line = super::read::long_line(&v, self.o.numeric, &self.o.tz, &mut self.width);
+            let line = super::read::long_line(&v, self.o, &mut self.width);
             io.listing(&line);
         } else if self.o.verbose == 1 {
             io.listing(&quote(&as_given));
@@ -326,6 +326,25 @@ impl Creator<'_, '_> {
                 .unwrap_or_default();
         }
         m.mtime = st.st_mtime;
+        if let Some((uid, name)) = &self.o.owner {
+            m.uid = *uid;
+            m.uname.clone_from(name);
+        }
+        if let Some((gid, name)) = &self.o.group {
+            m.gid = *gid;
+            m.gname.clone_from(name);
+        }
+        if self.o.numeric {
+            m.uname.clear();
+            m.gname.clear();
+        }
+        if let Some(t) = self.o.mtime {
+            m.mtime = t;
+        }
+        if let Some(change) = &self.o.mode {
+            let umask = crate::common::mode::current_umask();
+            m.mode = change.apply(m.mode, kind == Kind::Dir, umask) & 0o7777;
+        }
         match kind {
             Kind::Dir if !name.ends_with(b"/") => name.push(b'/'),
             Kind::File => {

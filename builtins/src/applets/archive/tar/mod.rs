@@ -43,7 +43,12 @@ pub const APPLET: Applet = Applet::new("tar", main, Run::Fork)
          -m\tDo not restore modification times\n\
          -P\tKeep leading / in names\n\
          -H, --format=FMT\tustar or gnu (default ustar, with GNU long names when needed)\n\
-         --wildcards\tMember operands are patterns",
+         --wildcards\tMember operands are patterns\n\
+         --owner=NAME[:UID], --group=NAME[:GID]\tOwner and group to store (create)\n\
+         --mtime=DATE\tModification time to store (@SECONDS, a date, or a file's)\n\
+         --mode=CHANGES\tAdjust the stored modes, as chmod (a+x, 644)\n\
+         --full-time\tList times with seconds\n\
+         --null\t-T names end with NUL",
     )
     .error_status(2);
 
@@ -79,6 +84,13 @@ const LONGS: &[&str] = &[
     "wildcards",
     "no-wildcards",
     "absolute-names",
+    "owner",
+    "group",
+    "mtime",
+    "mode",
+    "full-time",
+    "null",
+    "no-null",
 ];
 
 /// What to do with an existing file on extraction.
@@ -140,6 +152,18 @@ pub struct TarOpts {
     pub names: Vec<(Option<Vec<u8>>, Vec<u8>)>,
     /// The time zone for listings.
     pub tz: Tz,
+    /// `--owner`: the uid and user name to store.
+    pub owner: Option<(u64, Vec<u8>)>,
+    /// `--group`: the gid and group name to store.
+    pub group: Option<(u64, Vec<u8>)>,
+    /// `--mtime`: the time to store.
+    pub mtime: Option<i64>,
+    /// `--mode`: changes applied to the stored modes.
+    pub mode: Option<crate::common::mode::ModeChange>,
+    /// `--full-time`: listing times with seconds.
+    pub full_time: bool,
+    /// `-T` was given (an empty list then makes an empty archive).
+    pub from_list: bool,
 }
 
 /// Where tar's messages and listings go.
@@ -269,8 +293,8 @@ fn path(p: &[u8]) -> &std::path::Path {
     std::path::Path::new(OsStr::from_bytes(p))
 }
 
-/// Names from a `-T` file, one a line.
-fn names_from(ctx: &mut Ctx<'_>, file: &[u8]) -> Result<Vec<Vec<u8>>, Error> {
+/// Names from a `-T` file, one a line (or NUL-terminated with `--null`).
+fn names_from(ctx: &mut Ctx<'_>, file: &[u8], nul: bool) -> Result<Vec<Vec<u8>>, Error> {
     let data = if file == b"-" {
         let mut v = Vec::new();
         ctx.stdin
@@ -284,11 +308,89 @@ fn names_from(ctx: &mut Ctx<'_>, file: &[u8]) -> Result<Vec<Vec<u8>>, Error> {
             Error::io(&m, &e)
         })?
     };
+    let end = if nul { 0 } else { b'\n' };
     Ok(data
-        .split(|&b| b == b'\n')
+        .split(|&b| b == end)
         .filter(|l| !l.is_empty())
         .map(<[u8]>::to_vec)
         .collect())
+}
+
+/// A fatal option error in GNU's two lines (status 2).
+fn unrecoverable(m: &str) -> Error {
+    Error::msg(format!("{m}\ntar: Error is not recoverable: exiting now")).with_status(2)
+}
+
+/// `--owner`/`--group` operand: `NAME[:ID]`; a lone name is looked up, a lone number
+/// is the id (its name looked up, empty when there is none).
+fn owner_spec(v: &[u8], user: bool) -> Result<(u64, Vec<u8>), Error> {
+    let accounts = crate::common::passwd::Accounts::load();
+    let number = |t: &[u8]| -> Option<u64> {
+        let t = t.strip_prefix(b"+").unwrap_or(t);
+        if t.is_empty() || !t.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        std::str::from_utf8(t).ok()?.parse().ok()
+    };
+    if let Some(colon) = v.iter().position(|&b| b == b':') {
+        let name = v.get(..colon).unwrap_or_default();
+        let id_text = v.get(colon + 1..).unwrap_or_default();
+        let id = number(id_text).ok_or_else(|| {
+            unrecoverable(&format!(
+                "{}: Invalid owner or group ID",
+                String::from_utf8_lossy(id_text)
+            ))
+        })?;
+        return Ok((id, name.to_vec()));
+    }
+    let bad = || {
+        let what = if user { "owner" } else { "group" };
+        unrecoverable(&format!("{}: Invalid {what}", String::from_utf8_lossy(v)))
+    };
+    let by_name = if user {
+        accounts.user_by_name(v).map(|u| u64::from(u.uid))
+    } else {
+        accounts.group_by_name(v).map(|g| u64::from(g.gid))
+    };
+    if let Some(id) = by_name {
+        return Ok((id, v.to_vec()));
+    }
+    let id = number(v).ok_or_else(bad)?;
+    let name = u32::try_from(id).ok().and_then(|i| {
+        if user {
+            accounts.user_by_uid(i).map(|u| u.name.clone())
+        } else {
+            accounts.group_by_gid(i).map(|g| g.name.clone())
+        }
+    });
+    Ok((id, name.unwrap_or_default()))
+}
+
+/// `--mtime` operand: a file's modification time when it names one (starts with `/`
+/// or `.`), else a date as `date -d` reads it (`@SECONDS` included).
+fn mtime_spec(v: &[u8], tz: &Tz) -> Result<i64, Error> {
+    if v.starts_with(b"/") || v.starts_with(b".") {
+        return std::fs::metadata(path(v))
+            .map(|m| std::os::unix::fs::MetadataExt::mtime(&m))
+            .map_err(|e| {
+                let reason = crate::error::strerror(&e);
+                let name = String::from_utf8_lossy(&quote(v)).into_owned();
+                unrecoverable(&format!("{name}: Cannot stat: {reason}"))
+            });
+    }
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or((0, 0), |d| {
+            (i64::try_from(d.as_secs()).unwrap_or(0), d.subsec_nanos())
+        });
+    crate::common::time::parse_date(v, now, tz)
+        .map(|(t, _)| t)
+        .ok_or_else(|| {
+            unrecoverable(&format!(
+                "Unknown date format '{}'",
+                String::from_utf8_lossy(v)
+            ))
+        })
 }
 
 fn parse(ctx: &mut Ctx<'_>) -> Result<TarOpts, Error> {
@@ -315,7 +417,14 @@ fn parse(ctx: &mut Ctx<'_>) -> Result<TarOpts, Error> {
         members: Vec::new(),
         names: Vec::new(),
         tz: Tz::from_env(ctx.env),
+        owner: None,
+        group: None,
+        mtime: None,
+        mode: None,
+        full_time: false,
+        from_list: false,
     };
+    let mut nul = false;
     let mut op = None;
     let mut operands = Vec::new();
     let mut opts = crate::opts::Opts::new(&args, LONGS);
@@ -351,13 +460,14 @@ fn parse(ctx: &mut Ctx<'_>) -> Result<TarOpts, Error> {
             }
             Arg::Short('X') => {
                 let f = opts.value()?;
-                for p in names_from(ctx, &f)? {
+                for p in names_from(ctx, &f, nul)? {
                     o.excludes.push(Pattern::parse(&p, PatOpts::default()));
                 }
             }
             Arg::Short('T') | Arg::Long("files-from") => {
                 let f = opts.value()?;
-                for n in names_from(ctx, &f)? {
+                o.from_list = true;
+                for n in names_from(ctx, &f, nul)? {
                     operands.push((false, n));
                 }
             }
@@ -387,6 +497,19 @@ fn parse(ctx: &mut Ctx<'_>) -> Result<TarOpts, Error> {
             Arg::Long("wildcards") => o.wildcards = true,
             Arg::Long("no-wildcards") => o.wildcards = false,
             Arg::Short('P') | Arg::Long("absolute-names") => o.absolute = true,
+            Arg::Long("null") => nul = true,
+            Arg::Long("no-null") => nul = false,
+            Arg::Long("full-time") => o.full_time = true,
+            Arg::Long("owner") => o.owner = Some(owner_spec(&opts.value()?, true)?),
+            Arg::Long("group") => o.group = Some(owner_spec(&opts.value()?, false)?),
+            Arg::Long("mtime") => o.mtime = Some(mtime_spec(&opts.value()?, &o.tz)?),
+            Arg::Long("mode") => {
+                let v = opts.value()?;
+                o.mode = Some(
+                    crate::common::mode::ModeChange::parse(&v)
+                        .ok_or_else(|| unrecoverable("Invalid mode given on option"))?,
+                );
+            }
             Arg::Value(v) => operands.push((false, v)),
             other => return Err(opts.unexpected(&other)),
         }

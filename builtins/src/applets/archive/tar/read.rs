@@ -13,7 +13,7 @@ use super::header::{self, BLOCK, Kind, Member, Pax};
 use super::safe::{self, Clean, Target};
 use super::{Keep, Msgs, TarOpts, quote};
 use crate::common::passwd::Accounts;
-use crate::common::time::{Tz, localtime, strftime};
+use crate::common::time::{localtime, strftime};
 
 /// The largest GNU long name or pax header we accept (hostile sizes are skipped).
 const MAX_META: u64 = 1 << 20;
@@ -220,7 +220,8 @@ impl<'r> Reader<'r> {
 
 /// The `-tv` line for a member (without the newline), in GNU tar's columns; `width` is
 /// the sticky width of the owner/size column, grown as GNU grows it.
-pub fn long_line(m: &Member, numeric: bool, tz: &Tz, width: &mut usize) -> Vec<u8> {
+pub fn long_line(m: &Member, o: &super::TarOpts, width: &mut usize) -> Vec<u8> {
+    let (numeric, tz) = (o.numeric, &o.tz);
     let mut mode = crate::common::mode::format_mode(m.kind.ifmt() | m.mode);
     if m.kind == Kind::Hard {
         mode[0] = b'h';
@@ -252,7 +253,12 @@ pub fn long_line(m: &Member, numeric: bool, tz: &Tz, width: &mut usize) -> Vec<u
     line.extend(std::iter::repeat_n(b' ', *width - pad));
     line.extend_from_slice(size.as_bytes());
     line.push(b' ');
-    line.extend_from_slice(&strftime(b"%Y-%m-%d %H:%M", &localtime(m.mtime, tz)));
+    let fmt: &[u8] = if o.full_time {
+        b"%Y-%m-%d %H:%M:%S"
+    } else {
+        b"%Y-%m-%d %H:%M"
+    };
+    line.extend_from_slice(&strftime(fmt, &localtime(m.mtime, tz)));
     line.push(b' ');
     line.extend_from_slice(&quote(&m.name));
     match m.kind {
@@ -397,7 +403,7 @@ pub fn list(o: &TarOpts, rd: &mut Reader<'_>, io: &mut Msgs<'_, '_>) {
             continue;
         }
         let line = if o.verbose > 0 {
-            long_line(&m, o.numeric, &o.tz, &mut width)
+            long_line(&m, o, &mut width)
         } else {
             quote(&m.name)
         };
@@ -484,7 +490,7 @@ pub fn extract(o: &TarOpts, rd: &mut Reader<'_>, io: &mut Msgs<'_, '_>) {
             continue;
         }
         if o.verbose > 1 {
-            let line = long_line(&m, o.numeric, &o.tz, &mut width);
+            let line = long_line(&m, o, &mut width);
             io.listing(&line);
         } else if o.verbose == 1 {
             io.listing(&quote(&m.name));
