@@ -141,8 +141,8 @@ pub(crate) fn parse(pat: &[u8], opts: &Options) -> Result<Ast, RegexError> {
     };
     let node = p.alternation()?;
     if p.pos < pat.len() {
-        // Only an unmatched close paren stops the top-level alternation early.
-        return Err(RegexError::UnmatchedParen);
+        // Only an unmatched close paren (BRE `\)`) stops the top-level alternation early.
+        return Err(RegexError::UnmatchedCloseParen);
     }
     Ok(Ast {
         node,

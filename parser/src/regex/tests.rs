@@ -202,7 +202,7 @@ pub(crate) const TABLE: &[(&str, &str, &str, &str)] = &[
     ("E", "x{99999}", "", "ERR Regular expression too big"),
     ("E", "x{32768}", "", "ERR Regular expression too big"),
     ("B", "\\(a", "", "ERR Unmatched ( or \\("),
-    ("B", "a\\)", "", "ERR Unmatched ( or \\("),
+    ("B", "a\\)", "", "ERR Unmatched ) or \\)"),
     ("E", "(a", "", "ERR Unmatched ( or \\("),
     ("B", "[a", "", "ERR Unmatched [, [^, [:, [., or [="),
     ("B", "[[:alpha:]", "", "ERR Unmatched [, [^, [:, [., or [="),
