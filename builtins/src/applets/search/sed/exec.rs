@@ -139,6 +139,8 @@ enum Queued {
 #[derive(Clone, Copy, Default)]
 struct Range {
     active: bool,
+    /// A range whose start is a line number has run (it starts at most once a file).
+    closed: bool,
     /// For line-number ends (and `+N`, `~N`), the last line of the range.
     end: Option<u64>,
 }
@@ -169,6 +171,8 @@ pub struct Exec<'p> {
     tflag: bool,
     queue: Vec<Queued>,
     wfiles: Vec<Option<File>>,
+    /// Per `w` file: the last line written to it had no newline.
+    wmissing: Vec<bool>,
     rfiles: Vec<(Vec<u8>, Option<BufReader<File>>)>,
     /// Set by `q`/`Q`: the exit status.
     pub quit: Option<i32>,
@@ -212,6 +216,7 @@ impl<'p> Exec<'p> {
             last_re: None,
             tflag: false,
             queue: Vec::new(),
+            wmissing: vec![false; wfiles.len()],
             wfiles,
             rfiles: Vec::new(),
             quit: None,
@@ -237,6 +242,33 @@ impl<'p> Exec<'p> {
         Ok(())
     }
 
+    /// Starts line numbers again for the next file (`-s`, `-i`): line-number ranges may
+    /// run again.
+    pub fn restart_lines(&mut self) {
+        self.lineno = 0;
+        for r in &mut self.ranges {
+            r.closed = false;
+        }
+    }
+
+    /// Output goes to a fresh file (`-i`): no newline is owed to it.
+    pub fn new_output(&mut self) {
+        self.missing_newline = false;
+    }
+
+    /// Writes an `a`/`i`/`c`/`R` text: its newline is written as the terminator; an
+    /// empty text writes only the newline an unterminated last line is owed (GNU).
+    fn emit_text(&mut self, out: &mut dyn Write, text: &[u8]) -> io::Result<()> {
+        match text.split_last() {
+            Some((_, body)) => self.emit(out, body, true),
+            None if self.missing_newline => {
+                self.missing_newline = false;
+                out.write_all(&[self.set.delim])
+            }
+            None => Ok(()),
+        }
+    }
+
     fn print_ps(&mut self, out: &mut dyn Write) -> io::Result<()> {
         let ps = std::mem::take(&mut self.ps);
         let r = self.emit(out, &ps, self.chomped);
@@ -253,7 +285,7 @@ impl<'p> Exec<'p> {
                 self.chomped = chomped;
                 self.lineno += 1;
                 if append {
-                    self.ps.push(b'\n');
+                    self.ps.push(self.set.delim);
                     self.ps.extend_from_slice(&buf);
                 } else {
                     std::mem::swap(&mut self.ps, &mut buf);
@@ -272,7 +304,7 @@ impl<'p> Exec<'p> {
     fn flush_queue(&mut self, out: &mut dyn Write) -> io::Result<()> {
         for q in std::mem::take(&mut self.queue) {
             match q {
-                Queued::Text(t) => self.emit(out, &t, true)?,
+                Queued::Text(t) => self.emit_text(out, &t)?,
                 Queued::File(name) => {
                     let mut data = Vec::new();
                     if let Ok(mut f) = lines::open(&name) {
@@ -390,8 +422,19 @@ impl<'p> Exec<'p> {
         } else {
             let start = match a1 {
                 Addr::Zero => line == 1 || self.ranges.get(i).is_some_and(|x| x.active),
+                // GNU: a line-number start already passed (its line was deleted or
+                // swallowed by N before this command ran) still opens the range, if the
+                // end is not a line number that is passed too.
+                Addr::Line(n) => {
+                    !r.closed
+                        && (line == *n
+                            || (line > *n && !matches!(a2, Addr2::At(Addr::Line(m)) if *m < line)))
+                }
                 a => self.addr_matches(a, inp),
             };
+            if matches!(a1, Addr::Line(_)) && start {
+                r.closed = true;
+            }
             if !start {
                 hit = false;
             } else {
@@ -471,18 +514,18 @@ impl<'p> Exec<'p> {
                     }
                 }
                 Kind::Append(t) => self.queue.push(Queued::Text(t.clone())),
-                Kind::Insert(t) => self.emit(out, t, true)?,
+                Kind::Insert(t) => self.emit_text(out, t)?,
                 Kind::Change(t) => {
                     let range_mid = cmd.a2.is_some()
                         && !cmd.negate
                         && self.ranges.get(pc - 1).is_some_and(|r| r.active);
                     if !range_mid {
-                        self.emit(out, t, true)?;
+                        self.emit_text(out, t)?;
                     }
                     return Ok(Flow::Delete);
                 }
                 Kind::Delete => return Ok(Flow::Delete),
-                Kind::DeleteFirst => match memchr::memchr(b'\n', &self.ps) {
+                Kind::DeleteFirst => match memchr::memchr(self.set.delim, &self.ps) {
                     Some(i) => {
                         self.ps.drain(..=i);
                         self.flush_queue(out)?;
@@ -492,7 +535,7 @@ impl<'p> Exec<'p> {
                 },
                 Kind::Print => self.print_ps(out)?,
                 Kind::PrintFirst => {
-                    let end = memchr::memchr(b'\n', &self.ps).unwrap_or(self.ps.len());
+                    let end = memchr::memchr(self.set.delim, &self.ps).unwrap_or(self.ps.len());
                     let first = self.ps.get(..end).unwrap_or_default().to_vec();
                     self.emit(out, &first, true)?;
                 }
@@ -519,12 +562,12 @@ impl<'p> Exec<'p> {
                 }
                 Kind::Get => self.ps.clone_from(&self.hs),
                 Kind::GetAppend => {
-                    self.ps.push(b'\n');
+                    self.ps.push(self.set.delim);
                     self.ps.extend_from_slice(&self.hs);
                 }
                 Kind::Hold => self.hs.clone_from(&self.ps),
                 Kind::HoldAppend => {
-                    self.hs.push(b'\n');
+                    self.hs.push(self.set.delim);
                     self.hs.extend_from_slice(&self.ps);
                 }
                 Kind::Exchange => std::mem::swap(&mut self.ps, &mut self.hs),
@@ -586,8 +629,8 @@ impl<'p> Exec<'p> {
         let mut line = Vec::new();
         match reader.read_until(b'\n', &mut line) {
             Ok(n) if n > 0 => {
-                if line.last() == Some(&b'\n') {
-                    line.pop();
+                if line.last() != Some(&b'\n') {
+                    line.push(b'\n');
                 }
                 Some(line)
             }
@@ -597,17 +640,24 @@ impl<'p> Exec<'p> {
 
     fn write_file(&mut self, w: usize, out: &mut dyn Write, first: bool) -> io::Result<()> {
         let end = if first {
-            memchr::memchr(b'\n', &self.ps).unwrap_or(self.ps.len())
+            memchr::memchr(self.set.delim, &self.ps).unwrap_or(self.ps.len())
         } else {
             self.ps.len()
         };
+        // Like the output, a `w` file ends without a newline where the input did.
+        let nl = end < self.ps.len() || self.chomped;
         let text = self.ps.get(..end).unwrap_or_default().to_vec();
-        match self.wfiles.get_mut(w) {
-            Some(Some(f)) => {
+        let delim = self.set.delim;
+        match (self.wfiles.get_mut(w), self.wmissing.get_mut(w)) {
+            (Some(Some(f)), Some(missing)) => {
+                if *missing {
+                    f.write_all(&[delim])?;
+                }
                 f.write_all(&text)?;
-                f.write_all(&[self.set.delim])
+                *missing = !nl;
+                if nl { f.write_all(&[delim]) } else { Ok(()) }
             }
-            _ => self.emit(out, &text, true),
+            _ => self.emit(out, &text, nl),
         }
     }
 

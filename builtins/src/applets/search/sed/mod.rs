@@ -191,7 +191,7 @@ fn run_files(
             if ex.quit.is_some() {
                 break;
             }
-            ex.lineno = 0;
+            ex.restart_lines();
             edit_in_place(ctx, ex, stdin, &f, suffix)?;
         }
         return Ok(());
@@ -201,7 +201,7 @@ fn run_files(
             if ex.quit.is_some() {
                 break;
             }
-            ex.lineno = 0;
+            ex.restart_lines();
             let mut inp = Inputs::new(vec![f], stdin);
             let r = ex.run(&mut inp, &mut ctx.stdout);
             report(ctx, &mut inp);
@@ -262,6 +262,7 @@ fn edit_in_place(
     let tmp_os = std::ffi::OsStr::from_bytes(&tmp_path).to_owned();
     let mut out = BufWriter::with_capacity(lines::BUF_SIZE, tmp);
     let mut inp = Inputs::new(vec![name.to_vec()], stdin);
+    ex.new_output();
     let r = ex.run(&mut inp, &mut out);
     let read_failed = !inp.errors.is_empty();
     report(ctx, &mut inp);

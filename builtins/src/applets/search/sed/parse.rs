@@ -259,6 +259,10 @@ impl Parser<'_> {
             if b == b'\n' && regex {
                 return None;
             }
+            if b == b'[' && regex {
+                self.bracket(&mut out)?;
+                continue;
+            }
             if b == b'\\' {
                 let c = self.bump()?;
                 if c == delim {
@@ -272,6 +276,51 @@ impl Parser<'_> {
             } else {
                 out.push(b);
             }
+        }
+    }
+
+    /// The rest of a bracket expression after its `[`, copied to `out` as it is (the
+    /// delimiter does not end a regex inside one, and `\\` is an ordinary byte there;
+    /// only `\\n` becomes a newline, as in GNU sed). `None` at a newline or the end.
+    fn bracket(&mut self, out: &mut Vec<u8>) -> Option<()> {
+        out.push(b'[');
+        let mut first = true;
+        if self.peek() == Some(b'^') {
+            self.pos += 1;
+            out.push(b'^');
+        }
+        loop {
+            let b = self.bump()?;
+            match b {
+                b'\n' => return None,
+                b']' if !first => {
+                    out.push(b);
+                    return Some(());
+                }
+                b'[' if matches!(self.peek(), Some(b':' | b'.' | b'=')) => {
+                    let kind = self.bump()?;
+                    out.extend_from_slice(&[b'[', kind]);
+                    // Up to the matching `kind]`.
+                    loop {
+                        let c = self.bump()?;
+                        if c == b'\n' {
+                            return None;
+                        }
+                        out.push(c);
+                        if c == kind && self.peek() == Some(b']') {
+                            self.pos += 1;
+                            out.push(b']');
+                            break;
+                        }
+                    }
+                }
+                b'\\' if self.peek() == Some(b'n') => {
+                    self.pos += 1;
+                    out.push(b'\n');
+                }
+                _ => out.push(b),
+            }
+            first = false;
         }
     }
 
@@ -332,26 +381,26 @@ impl Parser<'_> {
         }
     }
 
-    /// The label or file name argument: to the end of the line (labels also stop at `;`).
+    /// The label or file name argument: to the end of the line (labels also stop at `;`,
+    /// `}` and blanks, as in GNU sed).
     fn argument(&mut self, label: bool) -> Vec<u8> {
         self.skip_spaces();
         let start = self.pos;
         while let Some(b) = self.peek() {
-            if b == b'\n' || (label && b == b';') {
+            if b == b'\n' || (label && (b == b';' || b == b'}' || is_space(b))) {
                 break;
             }
             self.pos += 1;
         }
-        let mut v = self.s.get(start..self.pos).unwrap_or_default().to_vec();
+        let v = self.s.get(start..self.pos).unwrap_or_default().to_vec();
         if label {
-            while v.last().is_some_and(|&b| is_space(b)) {
-                v.pop();
-            }
+            self.skip_spaces();
         }
         v
     }
 
-    /// The text of `a`, `i`, `c` (one-liner or `\`-newline form).
+    /// The text of `a`, `i`, `c` (one-liner or `\`-newline form), ending in its newline;
+    /// empty (nothing to write) for an `a\` that ends the script.
     fn text(&mut self) -> Result<Vec<u8>, Error> {
         self.skip_spaces();
         if self.peek().is_none() {
@@ -359,25 +408,59 @@ impl Parser<'_> {
         }
         if self.peek() == Some(b'\\') {
             self.pos += 1;
-            if self.peek() == Some(b'\n') {
-                self.pos += 1;
-            } else {
+            match self.peek() {
+                Some(b'\n') => self.pos += 1,
+                // `a\` ending the script: GNU appends nothing at all.
+                None => return Ok(Vec::new()),
                 // `a\text`: GNU keeps what follows, leading spaces included.
+                Some(_) => {}
             }
         }
         let mut out = Vec::new();
         while let Some(b) = self.bump() {
             match b {
                 b'\n' => break,
-                b'\\' => match self.bump() {
-                    Some(b't') => out.push(b'\t'),
-                    Some(c) => out.push(c),
-                    None => {}
-                },
+                b'\\' => {
+                    if let Some(c) = self.bump() {
+                        self.text_escape(c, &mut out);
+                    }
+                }
                 _ => out.push(b),
             }
         }
+        out.push(b'\n');
         Ok(out)
+    }
+
+    /// The byte(s) for `\c` in `a`/`i`/`c` text, as GNU sed: `\t \n \r \a \f \v`,
+    /// `\xHH`, `\oNNN`, `\dNNN`; any other byte stands for itself.
+    fn text_escape(&mut self, c: u8, out: &mut Vec<u8>) {
+        let (radix, max) = match c {
+            b't' => return out.push(b'\t'),
+            b'n' => return out.push(b'\n'),
+            b'r' => return out.push(b'\r'),
+            b'a' => return out.push(7),
+            b'f' => return out.push(12),
+            b'v' => return out.push(11),
+            b'x' => (16, 2),
+            b'o' => (8, 3),
+            b'd' => (10, 3),
+            _ => return out.push(c),
+        };
+        let mut v: u32 = 0;
+        let mut n = 0;
+        while n < max {
+            let Some(d) = self.peek().and_then(|b| char::from(b).to_digit(radix)) else {
+                break;
+            };
+            v = v * radix + d;
+            self.pos += 1;
+            n += 1;
+        }
+        match u8::try_from(v) {
+            Ok(b) if n > 0 => out.push(b),
+            _ => out.push(c),
+        }
     }
 
     /// After a command: spaces, then `;`, newline, `}`, `#` or the end.
@@ -675,6 +758,8 @@ impl Parser<'_> {
                 b'\\' => {
                     let c = self.bump()?;
                     match c {
+                        // `\DELIM` is the delimiter itself, even `&` or a digit.
+                        c if c == delim => lit.push(c),
                         b'0'..=b'9' => {
                             if !lit.is_empty() {
                                 parts.push(Piece::Lit(std::mem::take(&mut lit)));
