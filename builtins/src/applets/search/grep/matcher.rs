@@ -64,6 +64,8 @@ pub struct Matcher {
     whole: Whole,
     /// Whether the engines may search a buffer of many lines at once.
     buffered: bool,
+    /// An empty pattern without `-w`/`-x`: every line is selected.
+    every_line: bool,
 }
 
 fn is_word(b: u8) -> bool {
@@ -136,8 +138,10 @@ pub fn bracket_end(pat: &[u8], i: usize) -> usize {
     pat.len()
 }
 
-/// GNU egrep syntax on top of POSIX ERE: `* + ?` with nothing to repeat and a `{` that
-/// opens no valid interval are literals (glibc's regcomp rejects them).
+/// GNU egrep syntax on top of POSIX ERE: `* + ?` with nothing to repeat repeat the empty
+/// string, so they drop out (`*a` is `a`; GNU grep 3.8 also warns), and a `{` that opens
+/// no valid interval is a literal (`a{1`); `{,n}` is `{0,n}` (glibc's regcomp rejects all
+/// of these).
 fn egrep_literals(pat: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(pat.len() + 4);
     let mut i = 0;
@@ -157,7 +161,10 @@ fn egrep_literals(pat: &[u8]) -> Vec<u8> {
                 start = false;
                 continue;
             }
-            b'*' | b'+' | b'?' if start => out.push(b'\\'),
+            b'*' | b'+' | b'?' if start => {
+                i += 1;
+                continue;
+            }
             b'{' => {
                 let rest = pat.get(i + 1..).unwrap_or_default();
                 let digits = rest
@@ -165,7 +172,6 @@ fn egrep_literals(pat: &[u8]) -> Vec<u8> {
                     .take_while(|c| c.is_ascii_digit() || **c == b',')
                     .count();
                 let valid = digits > 0
-                    && rest.first() != Some(&b',')
                     && rest.get(digits) == Some(&b'}')
                     && rest.iter().take(digits).filter(|c| **c == b',').count() <= 1;
                 if start || !valid {
@@ -214,15 +220,9 @@ impl Matcher {
         let has_empty = pats.iter().any(|p| p.is_empty());
         if has_empty {
             engines.push(Engine::All);
-            if whole == Whole::No {
-                // Every line matches; the rest cannot change that.
-                return Ok(Matcher {
-                    engines,
-                    whole,
-                    buffered: true,
-                });
-            }
         }
+        // Every line matches; the other patterns still count for `-o` and colours.
+        let every_line = has_empty && whole == Whole::No;
         let pats: Vec<&Vec<u8>> = pats.iter().filter(|p| !p.is_empty()).collect();
         let opts = ReOptions {
             extended: syntax != Syntax::Basic,
@@ -281,6 +281,7 @@ impl Matcher {
             engines,
             whole,
             buffered: !lines && (!zero || lits),
+            every_line,
         })
     }
 
@@ -315,6 +316,9 @@ impl Matcher {
 
     /// Whether `line` (without its terminator) is selected by the patterns.
     pub fn line_matches(&self, line: &[u8]) -> bool {
+        if self.every_line {
+            return true;
+        }
         match (self.whole, self.engines.as_slice()) {
             (Whole::No, [Engine::Re(re)]) => re.is_match(line),
             (Whole::Line, [Engine::Lit(f)]) => line == f.needle(),
@@ -374,6 +378,10 @@ impl Matcher {
         delim: u8,
     ) -> Option<(usize, usize)> {
         let hay = buf.get(..end)?;
+        if self.every_line {
+            let le = pos + memchr::memchr(delim, hay.get(pos..)?)?;
+            return Some((pos, le));
+        }
         if !self.buffered {
             while pos < end {
                 let le = pos + memchr::memchr(delim, hay.get(pos..)?)?;

@@ -17,8 +17,13 @@ fn basic_select_and_status() {
 
 #[test]
 fn egrep_literal_operators() {
-    assert_eq!(out(&["-E", "*a"], "*a\nb\n"), ("*a\n".into(), 0));
-    assert_eq!(out(&["-E", "a|+b"], "+b\n"), ("+b\n".into(), 0));
+    // A leading `* + ?` repeats nothing and drops out, as in GNU grep.
+    assert_eq!(out(&["-E", "*a"], "*a\nxa\nb\n"), ("*a\nxa\n".into(), 0));
+    assert_eq!(out(&["-E", "-o", "(+a)"], "x*a\n"), ("a\n".into(), 0));
+    assert_eq!(out(&["-E", "-o", "^*a"], "ab\nba\n"), ("a\n".into(), 0));
+    assert_eq!(out(&["-E", "-c", "x|?b"], "+b\nb\nc\n"), ("2\n".into(), 0));
+    assert_eq!(out(&["-E", "-o", "a{,2}"], "baaa\n"), ("aa\na\n".into(), 0));
+    assert_eq!(out(&["-E", "-o", "ba{,}"], "baaa\n"), ("baaa\n".into(), 0));
     assert_eq!(out(&["-E", "a{1"], "a{1\n"), ("a{1\n".into(), 0));
     assert_eq!(out(&["-E", "a{2}"], "aa\na\n"), ("aa\n".into(), 0));
     assert_eq!(out(&["-E", "[{*]x"], "{x\n"), ("{x\n".into(), 0));
@@ -46,6 +51,18 @@ fn words_and_lines() {
 
 #[test]
 fn only_matching_and_offsets() {
+    // An empty pattern selects every line, but -o still shows the others' matches.
+    assert_eq!(
+        out(
+            &["-o", "-e", "", "-e", "two"],
+            "one two three\none two\none\n"
+        ),
+        ("two\ntwo\n".into(), 0)
+    );
+    assert_eq!(
+        out(&["-c", "-e", "", "-e", "x"], "a\nb\n"),
+        ("2\n".into(), 0)
+    );
     assert_eq!(out(&["-o", "b*"], "aaa bbb\n"), ("bbb\n".into(), 0));
     assert_eq!(
         out(&["-ob", "o"], "foo\nxo\n"),
