@@ -38,7 +38,7 @@ fn interval_len(rest: &[u8]) -> Option<usize> {
     while rest.get(i).is_some_and(u8::is_ascii_digit) {
         i += 1;
     }
-    if i == 0 {
+    if i == 0 && rest.first() != Some(&b',') {
         return None;
     }
     if rest.get(i) == Some(&b',') {
@@ -51,7 +51,8 @@ fn interval_len(rest: &[u8]) -> Option<usize> {
 }
 
 /// awk ERE to the regex module's ERE: awk's escapes (`\n`, `\t`, `\/`, `\"`, octal)
-/// become literal bytes; a `{` that starts no interval is literal.
+/// become literal bytes; a `{` that starts no interval is literal, and so is a `* + ?`
+/// with nothing to repeat (gawk).
 pub fn translate(src: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(src.len() + 8);
     let mut i = 0;
@@ -145,7 +146,13 @@ pub fn translate(src: &[u8]) -> Vec<u8> {
             }
             b'{' => match interval_len(src.get(i + 1..).unwrap_or_default()) {
                 Some(n) if atom => {
-                    out.extend_from_slice(src.get(i..i + 1 + n).unwrap_or_default());
+                    // gawk: `{,n}` is `{0,n}`.
+                    if src.get(i + 1) == Some(&b',') {
+                        out.extend_from_slice(b"{0");
+                        out.extend_from_slice(src.get(i + 1..i + 1 + n).unwrap_or_default());
+                    } else {
+                        out.extend_from_slice(src.get(i..i + 1 + n).unwrap_or_default());
+                    }
                     i += 1 + n;
                 }
                 _ => {
@@ -163,6 +170,13 @@ pub fn translate(src: &[u8]) -> Vec<u8> {
                 out.push(c);
                 i += 1;
                 atom = false;
+            }
+            // gawk: a `* + ?` with nothing before it to repeat is a literal.
+            b'*' | b'+' | b'?' if !atom => {
+                out.push(b'\\');
+                out.push(c);
+                i += 1;
+                atom = true;
             }
             _ => {
                 out.push(c);
@@ -187,27 +201,15 @@ pub enum Splitter {
 }
 
 impl Splitter {
-    /// The splitter for an FS value; `para`: RS is "" (newline always separates).
+    /// The splitter for an FS value; `para`: RS is "" (newline also separates fields when
+    /// FS is a single byte or the default).
     pub fn new(fs: &[u8], para: bool) -> Result<Splitter, String> {
         Ok(match fs {
             b" " => Splitter::Space,
             b"" => Splitter::Chars,
             [c] if *c != b' ' => Splitter::Byte(*c, para),
-            _ => {
-                if para {
-                    let mut t = b"(".to_vec();
-                    t.extend_from_slice(&translate(fs));
-                    t.extend_from_slice(b")|\n");
-                    Splitter::Regex(Rc::new(Regex::new(&t, &ERE).map_err(|e| {
-                        format!(
-                            "regular expression compile failed ({e}): {}",
-                            String::from_utf8_lossy(fs)
-                        )
-                    })?))
-                } else {
-                    Splitter::Regex(Rc::new(compile(fs)?))
-                }
-            }
+            // A regex FS: newline is no extra separator in paragraph mode (gawk, mawk).
+            _ => Splitter::Regex(Rc::new(compile(fs)?)),
         })
     }
 
@@ -497,6 +499,14 @@ mod tests {
         assert_eq!(translate(b"\\."), b"\\.");
         assert_eq!(translate(b"a\\tb"), b"a\tb");
         assert_eq!(translate(b"[\\]x]"), b"[[.].]x]");
+        // gawk: nothing to repeat makes `* + ?` literal; `{,n}` is `{0,n}`.
+        assert_eq!(translate(b"*a"), b"\\*a");
+        assert_eq!(translate(b"(+a|?c)"), b"(\\+a|\\?c)");
+        assert_eq!(translate(b"^*a"), b"^\\*a");
+        assert_eq!(translate(b"a**"), b"a**");
+        assert_eq!(translate(b"a{,2}"), b"a{0,2}");
+        assert_eq!(translate(b"a{,}"), b"a{0,}");
+        assert_eq!(translate(b"a{1"), b"a\\{1");
         assert!(compile(b"(").is_err());
         assert!(compile(b"[[:alpha:]]+").unwrap().is_match(b"abc"));
     }

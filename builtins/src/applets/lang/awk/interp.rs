@@ -1106,6 +1106,8 @@ impl<'p, 'c, 'a> Interp<'p, 'c, 'a> {
                 let a = self.array(*av)?;
                 let sp = match arg(2) {
                     None => self.fs.clone(),
+                    // split(s, a, //): every character a field, like "" (gawk, mawk).
+                    Some(Expr::Regex(re)) if re.is_empty_pattern() => Splitter::Chars,
                     Some(Expr::Regex(re)) => Splitter::Regex(re.clone()),
                     Some(e) => {
                         let fs = self.eval_str(e)?;
@@ -1193,13 +1195,14 @@ impl<'p, 'c, 'a> Interp<'p, 'c, 'a> {
             Builtin::Int => Value::Num(self.eval_num_arg(arg(0))?.trunc()),
             Builtin::Rand => Value::Num(self.rand()),
             Builtin::Srand => {
-                let prev = self.seed;
+                // The argument first: in srand(srand()) the inner call sets the seed.
                 let s = match arg(0) {
                     Some(e) => self.eval_num(e)?,
                     None => std::time::SystemTime::now()
                         .duration_since(std::time::UNIX_EPOCH)
                         .map_or(0.0, |d| d.as_secs() as f64),
                 };
+                let prev = self.seed;
                 self.srand_with(s);
                 Value::Num(prev)
             }

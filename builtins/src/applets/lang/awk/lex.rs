@@ -450,6 +450,22 @@ pub fn escape(rest: &[u8]) -> (Option<u8>, usize) {
             }
             return (Some((v & 0xff) as u8), n);
         }
+        // gawk and mawk: `\xHH`, at most two hex digits.
+        b'x' => {
+            let hex = rest
+                .iter()
+                .skip(1)
+                .take(2)
+                .take_while(|h| h.is_ascii_hexdigit())
+                .fold((0u8, 0usize), |(v, n), &h| {
+                    let d = char::from(h).to_digit(16).unwrap_or(0) as u8;
+                    (v.wrapping_mul(16).wrapping_add(d), n + 1)
+                });
+            if hex.1 == 0 {
+                return (None, 0);
+            }
+            return (Some(hex.0), 1 + hex.1);
+        }
         _ => return (None, 0),
     };
     (Some(b), 1)
