@@ -9,5 +9,6 @@ pub mod mode;
 pub mod num;
 pub mod passwd;
 pub mod path;
+pub mod shquote;
 pub mod time;
 pub mod walk;

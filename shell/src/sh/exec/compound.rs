@@ -186,7 +186,7 @@ fn body(sh: &mut Shell, kind: &CompoundKind, tail: bool) -> R {
             if sh.opts.xtrace {
                 let mut line = crate::sh::exec::simple::ps4(sh);
                 line.extend_from_slice(b"(( ");
-                line.extend_from_slice(&text);
+                line.extend_from_slice(text.trim_ascii());
                 line.extend_from_slice(b" ))\n");
                 let _ = rbox_builtins::common::fdio::write_all(2, &line);
             }

@@ -6,6 +6,7 @@ use std::ffi::CString;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::rc::Rc;
 
+use rbox_builtins::common::shquote;
 use rbox_builtins::{Applet, Ctx, Env, Input, Output, Run};
 use rbox_parser::syntax::{CompoundCommand, Program, Redirect, SimpleCommand, WordPart};
 
@@ -27,6 +28,10 @@ pub fn run(sh: &mut Shell, cmd: &SimpleCommand, tail: bool) -> R {
     if fields.is_empty() {
         // Each assignment is expanded and made before the next (`a=1 b=$a`).
         for a in &cmd.assigns {
+            if expand::assign::is_complex(a) {
+                expand::assign::assign(sh, a)?;
+                continue;
+            }
             let v = expand::string(sh, &a.value)?;
             if sh.opts.xtrace {
                 trace(sh, &[(a.name.clone(), v.clone())], &[]);
@@ -40,14 +45,21 @@ pub fn run(sh: &mut Shell, cmd: &SimpleCommand, tail: bool) -> R {
         return with_redirs(sh, &cmd.redirects, false, |_| Ok(st));
     }
     let mut assigns = Vec::with_capacity(cmd.assigns.len());
-    if cmd.assigns.len() == 1 {
+    // Array assignments before a command are made for good (bash keeps them too).
+    let complex = cmd.assigns.iter().any(expand::assign::is_complex);
+    if complex {
+        for a in cmd.assigns.iter().filter(|a| expand::assign::is_complex(a)) {
+            expand::assign::assign(sh, a)?;
+        }
+    }
+    if cmd.assigns.len() == 1 && !complex {
         let v = expand::string(sh, &cmd.assigns[0].value)?;
         assigns.push((cmd.assigns[0].name.clone(), v));
     } else if !cmd.assigns.is_empty() {
         // Later values see earlier ones, as in dash and bash.
         let mut saved = Vec::new();
         let mut r = Ok(());
-        for a in &cmd.assigns {
+        for a in cmd.assigns.iter().filter(|a| !expand::assign::is_complex(a)) {
             match expand::string(sh, &a.value) {
                 Ok(v) => {
                     saved.push((a.name.clone(), sh.vars.save(&a.name)));
@@ -465,15 +477,18 @@ fn safe_parts(parts: &[WordPart]) -> bool {
     })
 }
 
-/// `$PS4`, expanded.
+/// `$PS4`, expanded (nothing when it is unset, as in bash).
 pub fn ps4(sh: &mut Shell) -> Vec<u8> {
-    let raw = sh.vars.get(b"PS4").unwrap_or(b"+ ").to_vec();
+    let raw = sh.vars.get(b"PS4").unwrap_or_default().to_vec();
     if !raw.contains(&b'$') && !raw.contains(&b'`') {
         return raw;
     }
     crate::sh::prompt_expand(sh, &raw)
 }
 
+/// Writes the `set -x` line for a command: `$PS4`, then each assignment and word quoted
+/// so that it reads back as one word on one line (`$'...'` for quotes, backslashes and
+/// control characters, as printf's `%q`).
 fn trace(sh: &mut Shell, assigns: &[(Vec<u8>, Vec<u8>)], fields: &[Vec<u8>]) {
     let mut line = ps4(sh);
     let mut first = true;
@@ -484,14 +499,14 @@ fn trace(sh: &mut Shell, assigns: &[(Vec<u8>, Vec<u8>)], fields: &[Vec<u8>]) {
         first = false;
         line.extend_from_slice(n);
         line.push(b'=');
-        line.extend_from_slice(&crate::sh::builtins::quote(v));
+        shquote::quote_into(&mut line, v);
     }
     for f in fields {
         if !first {
             line.push(b' ');
         }
         first = false;
-        line.extend_from_slice(&crate::sh::builtins::quote(f));
+        shquote::quote_into(&mut line, f);
     }
     line.push(b'\n');
     let _ = rbox_builtins::common::fdio::write_all(2, &line);

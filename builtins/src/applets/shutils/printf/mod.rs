@@ -11,7 +11,12 @@
 //!   status 1, as dash and GNU do (bash calls it a warning and keeps status 0);
 //! - floats are `double`s, like dash (bash and GNU use `long double`): `1e400` is `inf`
 //!   with a range error;
-//! - `'c` takes the value of the byte after the quote (the C locale);
+//! - `'c` takes the code point of the UTF-8 character after the quote when the locale
+//!   (`LC_ALL`, `LC_CTYPE`, `LANG`) is UTF-8, as bash does; else (or for a byte that
+//!   starts no valid sequence) the value of the byte, as dash does;
+//! - bash's `%q` (quoted for the shell, see `common::shquote`) and `%(FMT)T` (strftime of an
+//!   epoch argument, `-1` or none meaning now, in the exported `TZ`; like bash, a result of
+//!   128 bytes or more is dropped);
 //! - bad directives are bash's `` `y': invalid format character `` and
 //!   `` `%5': missing format character ``, status 1, after the output so far;
 //! - `\c` stops output only in `%b` arguments; in the format it is printed as written
@@ -24,6 +29,7 @@ use float::Spec;
 use num::Problem;
 
 use crate::common::escape::{self, Dialect, Flow};
+use crate::ctx::Env;
 use crate::prelude::*;
 
 /// The `printf` applet.
@@ -35,6 +41,7 @@ pub const APPLET: Applet = Applet::new("printf", main, Run::InProc)
          Escapes: \\a \\b \\e \\f \\n \\r \\t \\v \\\\ \\\" \\NNN \\xHH \\uHHHH\n\
          Conversions: %d %i %o %u %x %X (integers), %e %E %f %F %g %G %a %A (floats),\n\
          %c (first byte), %s (string), %b (string with escapes; \\c stops), %% (a %),\n\
+         %q (quoted for the shell), %(FMT)T (strftime of an epoch; -1 is now),\n\
          with flags - + space # 0, a width and a .precision (* takes them from an ARG).\n\
          A numeric ARG may be octal (0NN), hex (0xNN) or 'C (the value of byte C).",
     );
@@ -56,8 +63,10 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
     let Some((format, args)) = args.split_first() else {
         return Err(Error::usage("missing operand").with_status(2));
     };
+    let utf8 = utf8_locale(ctx.env);
     let mut p = Printf {
         ctx,
+        utf8,
         args,
         next: 0,
         out: Vec::new(),
@@ -67,8 +76,41 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
     result.and(flushed)
 }
 
+/// Whether the environment's character type locale is UTF-8.
+fn utf8_locale(env: &dyn Env) -> bool {
+    let v = [b"LC_ALL".as_slice(), b"LC_CTYPE", b"LANG"]
+        .iter()
+        .find_map(|n| env.get(n).filter(|v| !v.is_empty()))
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    v.ends_with(b".utf-8") || v.ends_with(b".utf8")
+}
+
+/// The code point of the UTF-8 sequence at the front of `s` (lead bytes up to 0xf7, so
+/// values above U+10FFFF are read as bash reads them); `None` for a byte that starts no
+/// complete, shortest-form sequence.
+fn utf8_char(s: &[u8]) -> Option<u32> {
+    let (&lead, rest) = s.split_first()?;
+    let (len, init, min) = match lead {
+        0xc0..=0xdf => (1, u32::from(lead & 0x1f), 0x80),
+        0xe0..=0xef => (2, u32::from(lead & 0x0f), 0x800),
+        0xf0..=0xf7 => (3, u32::from(lead & 0x07), 0x1_0000),
+        _ => return None,
+    };
+    let tail = rest.get(..len)?;
+    let mut v = init;
+    for &b in tail {
+        if b & 0xc0 != 0x80 {
+            return None;
+        }
+        v = v << 6 | u32::from(b & 0x3f);
+    }
+    (v >= min).then_some(v)
+}
+
 struct Printf<'c, 'a> {
     ctx: &'c mut Ctx<'a>,
+    utf8: bool,
     args: &'a [Vec<u8>],
     next: usize,
     out: Vec<u8>,
@@ -111,8 +153,19 @@ impl<'a> Printf<'_, 'a> {
         }
     }
 
+    /// The code point of a `'c` argument's character, in a UTF-8 locale.
+    fn wide_char(&self, a: &[u8]) -> Option<u32> {
+        match a {
+            [b'\'' | b'"', rest @ ..] if self.utf8 => utf8_char(rest),
+            _ => None,
+        }
+    }
+
     fn signed_arg(&mut self) -> i64 {
         let Some(a) = self.arg() else { return 0 };
+        if let Some(c) = self.wide_char(a) {
+            return i64::from(c);
+        }
         let (v, problem) = num::signed(a);
         self.report(a, problem);
         v
@@ -120,6 +173,9 @@ impl<'a> Printf<'_, 'a> {
 
     fn unsigned_arg(&mut self) -> u64 {
         let Some(a) = self.arg() else { return 0 };
+        if let Some(c) = self.wide_char(a) {
+            return u64::from(c);
+        }
         let (v, problem) = num::unsigned(a);
         self.report(a, problem);
         v
@@ -218,6 +274,9 @@ impl<'a> Printf<'_, 'a> {
                 spec.prec = Some(p.ok_or_else(|| too_big(fmt, i))?);
             }
         }
+        if fmt.get(i) == Some(&b'(') {
+            return self.strftime(fmt, start, i + 1, &spec);
+        }
         while let Some(b'h' | b'l' | b'L' | b'j' | b'z' | b't') = fmt.get(i) {
             i += 1;
         }
@@ -254,6 +313,14 @@ impl<'a> Printf<'_, 'a> {
                 };
                 float::pad(&mut self.out, &spec, b"", a, false);
             }
+            b'q' => {
+                let a = self.arg().unwrap_or_default();
+                let mut text = crate::common::shquote::quote(a);
+                if let Some(p) = spec.prec {
+                    text.truncate(p);
+                }
+                float::pad(&mut self.out, &spec, b"", &text, false);
+            }
             b'b' => {
                 let a = self.arg().unwrap_or_default();
                 let mut text = Vec::new();
@@ -272,6 +339,51 @@ impl<'a> Printf<'_, 'a> {
             }
         }
         Ok((Flow::Go, i))
+    }
+}
+
+impl Printf<'_, '_> {
+    /// `%(FMT)T`, with `fmt[open]` just after the `(`: strftime of the next argument
+    /// (seconds since the epoch; none, `-1` or `-2` mean now) in the local time zone.
+    fn strftime(
+        &mut self,
+        fmt: &[u8],
+        start: usize,
+        open: usize,
+        spec: &Spec,
+    ) -> Result<(Flow, usize), Error> {
+        let rest = fmt.get(open..).unwrap_or_default();
+        let close = rest.iter().position(|&c| c == b')');
+        let Some(close) = close.filter(|&c| rest.get(c + 1) == Some(&b'T')) else {
+            let mut m = b"`%".to_vec();
+            m.extend_from_slice(fmt.get(start..).unwrap_or_default());
+            m.extend_from_slice(b"': missing format character");
+            return Err(Error::msg(m));
+        };
+        let pattern = &rest[..close];
+        let t = match self.args.get(self.next) {
+            None => -1,
+            Some(_) => self.signed_arg(),
+        };
+        let t = if (-2..0).contains(&t) {
+            match std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) {
+                Ok(d) => i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
+                Err(_) => 0,
+            }
+        } else {
+            t
+        };
+        let tz = crate::common::time::Tz::from_env(self.ctx.env);
+        let tm = crate::common::time::localtime(t, &tz);
+        let mut text = crate::common::time::strftime(pattern, &tm);
+        if text.len() >= 128 {
+            text.clear();
+        }
+        if let Some(p) = spec.prec {
+            text.truncate(p);
+        }
+        float::pad(&mut self.out, spec, b"", &text, false);
+        Ok((Flow::Go, open + close + 2))
     }
 }
 

@@ -413,3 +413,56 @@ fn floats_match_dash() {
         assert_eq!(got.lines().count(), values.len(), "{fmt}");
     }
 }
+
+fn run_env(args: &[&str], env: &[(&str, &str)]) -> crate::testing::Outcome {
+    let args: Vec<Vec<u8>> = args.iter().map(|a| a.as_bytes().to_vec()).collect();
+    crate::testing::run_with_env("printf", &args, b"", env)
+}
+
+#[test]
+fn quote_conversion() {
+    let r = run(
+        "printf",
+        &["[%q] [%6q] [%q] [%q]", "a b", "a b", "it's", "x"],
+        b"",
+    );
+    assert_eq!(r.out(), "['a b'] [ 'a b'] [$'it\\'s'] [x]");
+    assert_eq!(run("printf", &["[%q]", ""], b"").out(), "['']");
+}
+
+#[test]
+fn strftime_conversion() {
+    let tz = [("TZ", "Asia/Tokyo"), ("TZDIR", "/usr/share/zoneinfo")];
+    let r = run_env(&["%(%Y-%m-%d)T|", "1557978599"], &tz);
+    if std::path::Path::new("/usr/share/zoneinfo/Asia/Tokyo").exists() {
+        assert_eq!(r.out(), "2019-05-16|");
+    }
+    let utc = [("TZ", "UTC0")];
+    let r = run_env(&["[%10.5(%Y-%m-%d)T] %(%H:%M)T", "1557978599", "0"], &utc);
+    assert_eq!(r.out(), "[     2019-] 00:00");
+    // like bash, a result of 128 bytes or more is dropped
+    let long = format!("%({})T", "%Y".repeat(32));
+    assert_eq!(run_env(&[&long, "0"], &utc).out(), "");
+    let r = run_env(&["%(%Y", "0"], &utc);
+    assert_eq!(
+        (r.status, r.err()),
+        (1, "printf: `%(%Y': missing format character\n".into())
+    );
+}
+
+#[test]
+fn quoted_char_is_a_code_point_in_utf8() {
+    let utf8 = [("LC_ALL", "C.UTF-8")];
+    let r = run_env(&["%x %u %o|", "'μ", "'三", "\"μ"], &utf8);
+    assert_eq!(r.out(), "3bc 19977 1674|");
+    // not UTF-8, overlong, or in the C locale: the first byte
+    let args = [
+        b"%x %x %x".to_vec(),
+        b"'\xce\xce".to_vec(),
+        b"'\xc1\x81".to_vec(),
+        b"'\xf4\x91\x84\x91".to_vec(),
+    ];
+    let r = crate::testing::run_with_env("printf", &args, b"", &utf8);
+    assert_eq!(r.stdout, b"ce c1 111111");
+    assert_eq!(run_env(&["%x", "'μ"], &[("LC_ALL", "C")]).out(), "ce");
+}
