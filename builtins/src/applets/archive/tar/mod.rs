@@ -42,7 +42,7 @@ pub const APPLET: Applet = Applet::new("tar", main, Run::Fork)
          -O\tExtract to standard output\n\
          -m\tDo not restore modification times\n\
          -P\tKeep leading / in names\n\
-         -H, --format=FMT\tustar or gnu (default ustar, with GNU long names when needed)\n\
+         -H, --format=FMT\tgnu (the default, as GNU tar) or ustar (GNU long names when needed)\n\
          --wildcards\tMember operands are patterns\n\
          --owner=NAME[:UID], --group=NAME[:GID]\tOwner and group to store (create)\n\
          --mtime=DATE\tModification time to store (@SECONDS, a date, or a file's)\n\
@@ -140,7 +140,7 @@ pub struct TarOpts {
     pub touch: bool,
     /// `--overwrite`.
     pub overwrite: bool,
-    /// `--format=gnu`.
+    /// GNU format (the default; `--format=ustar` turns it off).
     pub gnu: bool,
     /// `--wildcards`.
     pub wildcards: bool,
@@ -411,7 +411,7 @@ fn parse(ctx: &mut Ctx<'_>) -> Result<TarOpts, Error> {
         to_stdout: false,
         touch: false,
         overwrite: false,
-        gnu: false,
+        gnu: true,
         wildcards: false,
         absolute: false,
         members: Vec::new(),
