@@ -25,8 +25,8 @@ pub const APPLET: Applet = Applet::new("xargs", main, Run::Fork)
          -r\tDo not run the command when the input has no items\n\
          -t\tPrint each command on standard error before running it\n\
          -p\tAsk on /dev/tty before running each command (implies -t)\n\
-         -P N\tAccepted; commands still run one at a time\n\
-         --process-slot-var VAR\tSet VAR to the slot number (always 0) in each command\n\n\
+         -P N\tRun up to N commands at a time (0: as many as possible)\n\
+         --process-slot-var VAR\tSet VAR in each command to its slot number (0 to N-1)\n\n\
          Exit status: 123 if a command failed, 124 if one exited with 255, 125 if one was\n\
          killed by a signal, 126 if it could not be run, 127 if it was not found.",
     );
@@ -69,6 +69,8 @@ struct Config {
     eof: Option<Vec<u8>>,
     exit_on_size: bool,
     slot_var: Option<Vec<u8>>,
+    /// `-P`: how many commands may run at once (0: no limit).
+    max_procs: usize,
 }
 
 fn positive(v: &[u8], opt: char) -> Result<usize, Error> {
@@ -139,6 +141,7 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
         eof: None,
         exit_on_size: false,
         slot_var: None,
+        max_procs: 1,
     };
     let mut arg_file = None;
     let mut command = Vec::new();
@@ -189,9 +192,10 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
             Arg::Short('p') | Arg::Long("interactive") => c.interactive = true,
             Arg::Short('P') | Arg::Long("max-procs") => {
                 let v = opts.value()?;
-                crate::opts::parse_number::<u64>(&v, "number").map_err(|_| {
+                let n = crate::opts::parse_number::<u64>(&v, "number").map_err(|_| {
                     Error::usage(format!("invalid number \"{}\" for -P option", lossy(&v)))
                 })?;
+                c.max_procs = usize::try_from(n).unwrap_or(usize::MAX);
             }
             Arg::Long("process-slot-var") => c.slot_var = Some(opts.value()?),
             Arg::Value(v) => {
@@ -232,7 +236,9 @@ fn run_all(
 ) -> Result<(), Error> {
     if let Some(var) = &c.slot_var {
         env.retain(|(k, _)| k != var);
-        env.push((var.clone(), b"0".to_vec()));
+        if c.max_procs == 1 {
+            env.push((var.clone(), b"0".to_vec()));
+        }
     }
     let mut x = Xargs {
         c,
@@ -247,17 +253,23 @@ fn run_all(
         pending: None,
         failed: false,
         resolved: None,
+        running: Vec::new(),
     };
-    match src {
-        Some(s) => x.go(ctx, s)?,
+    let r = match src {
+        Some(s) => x.go(ctx, s),
         None => {
             // The context's stdin is read through a separate handle so `ctx` stays usable.
             let mut stdin = std::mem::replace(&mut ctx.stdin, crate::ctx::Input::mem(b""));
             let r = x.go(ctx, &mut stdin);
             ctx.stdin = stdin;
-            r?;
+            r
         }
-    }
+    };
+    // Whatever happened, the commands still running are waited for; the first error
+    // (from the input or from a command) is the one reported.
+    let rest = x.wait_all();
+    r?;
+    rest?;
     if x.failed {
         return Err(Error::silent(123));
     }
@@ -391,6 +403,15 @@ struct Xargs<'c> {
     failed: bool,
     /// Whether the command exists (checked before the first run).
     resolved: Option<bool>,
+    /// With `-P`: the commands started and not yet waited for.
+    running: Vec<Running>,
+}
+
+/// A command started under `-P`.
+struct Running {
+    pid: i32,
+    name: Vec<u8>,
+    slot: usize,
 }
 
 fn size_of(args: &[Vec<u8>]) -> usize {
@@ -521,7 +542,81 @@ impl Xargs<'_> {
             return Err(Error::io(&name, &e).with_status(127));
         }
         ctx.stdout.flush()?;
-        match ctx.spawn.run(&argv, &self.env) {
+        if self.c.max_procs != 1 {
+            return self.start(ctx, argv, name);
+        }
+        let ran = ctx.spawn.run(&argv, &self.env);
+        self.outcome(name, ran)
+    }
+
+    /// `-P`: starts a command once a slot is free (waiting for one when all are busy).
+    fn start(&mut self, ctx: &mut Ctx<'_>, argv: Vec<Vec<u8>>, name: Vec<u8>) -> Result<(), Error> {
+        while self.c.max_procs != 0 && self.running.len() >= self.c.max_procs {
+            self.wait_one()?;
+        }
+        let slot = (0..)
+            .find(|k| self.running.iter().all(|r| r.slot != *k))
+            .unwrap_or(0);
+        let mut env;
+        let env_ref = match &self.c.slot_var {
+            Some(var) => {
+                env = self.env.clone();
+                env.push((var.clone(), slot.to_string().into_bytes()));
+                &env
+            }
+            None => &self.env,
+        };
+        match ctx.spawn.start(&argv, env_ref, None) {
+            Ok(child) => {
+                self.running.push(Running {
+                    pid: child.pid,
+                    name,
+                    slot,
+                });
+                Ok(())
+            }
+            Err(e) => self.outcome(name, Err(e)),
+        }
+    }
+
+    /// Waits for one of the running commands and judges its status.
+    fn wait_one(&mut self) -> Result<(), Error> {
+        use nix::sys::wait::{WaitStatus, waitpid};
+        loop {
+            // xargs runs in its own process (Run::Fork): every child is one of ours.
+            let (pid, status) = match waitpid(nix::unistd::Pid::from_raw(-1), None) {
+                Ok(WaitStatus::Exited(p, code)) => (p.as_raw(), code as u8),
+                Ok(WaitStatus::Signaled(p, sig, _)) => (p.as_raw(), 128u8.wrapping_add(sig as u8)),
+                Ok(_) | Err(nix::errno::Errno::EINTR) => continue,
+                Err(e) => {
+                    self.running.clear();
+                    return Err(Error::io(b"wait", &io::Error::from(e)));
+                }
+            };
+            let Some(k) = self.running.iter().position(|r| r.pid == pid) else {
+                continue;
+            };
+            let done = self.running.swap_remove(k);
+            return self.outcome(done.name, Ok(status));
+        }
+    }
+
+    /// Waits for every running command; the first error among them.
+    fn wait_all(&mut self) -> Result<(), Error> {
+        let mut first = Ok(());
+        while !self.running.is_empty() {
+            let r = self.wait_one();
+            if first.is_ok() {
+                first = r;
+            }
+        }
+        first
+    }
+
+    /// What a command's status means for xargs: 255 and signals stop it (124, 125),
+    /// other failures give 123 at the end, a command that could not run 126 or 127.
+    fn outcome(&mut self, name: Vec<u8>, ran: io::Result<u8>) -> Result<(), Error> {
+        match ran {
             Ok(0) => Ok(()),
             Ok(255) => {
                 let mut m = name;
