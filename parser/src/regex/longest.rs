@@ -85,6 +85,14 @@ impl Automata {
         self.re.is_match(hay)
     }
 
+    /// The earliest end of a match starting at or after `start`.
+    pub(crate) fn shortest_end(&self, hay: &[u8], start: usize) -> Option<usize> {
+        if start > hay.len() {
+            return None;
+        }
+        self.re.shortest_match_at(hay, start)
+    }
+
     /// The leftmost-longest span of a match starting at or after `start`.
     pub(crate) fn find_span(
         &self,

@@ -256,6 +256,16 @@ impl Regex {
         }
     }
 
+    /// The end of the match that ends first among those starting at or after `start`
+    /// (one forward pass, no start or longest end: for "which line matches first"). A
+    /// step-budget overrun is `None`.
+    pub fn shortest_end_at(&self, hay: &[u8], start: usize) -> Option<usize> {
+        match &self.engine {
+            Engine::Automata(a) => a.shortest_end(hay, start),
+            Engine::Backtrack(_) => self.find_at(hay, start).map(|m| m.end),
+        }
+    }
+
     /// The span of the leftmost-longest match at or after `start`, without groups
     /// (cheaper: no capture pass). A step-budget overrun is `None`.
     pub fn find_span_at(&self, hay: &[u8], start: usize) -> Option<(usize, usize)> {

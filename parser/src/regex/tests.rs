@@ -323,6 +323,31 @@ fn find_span_matches_find() {
 }
 
 #[test]
+fn shortest_end_is_a_match_end() {
+    let ere = flags("E");
+    let re = Regex::new(b"ab+|c", &ere).unwrap();
+    assert_eq!(re.shortest_end_at(b"xxabbb c", 0), Some(4));
+    assert_eq!(re.shortest_end_at(b"xxabbb c", 4), Some(8));
+    assert_eq!(re.shortest_end_at(b"xx", 0), None);
+    assert_eq!(re.shortest_end_at(b"xx", 3), None);
+    // With backreferences: the backtracker's end.
+    let br = Regex::new(b"\\(a\\)\\1", &flags("B")).unwrap();
+    assert_eq!(br.shortest_end_at(b"xaa", 0), Some(3));
+    // Every table match: no match iff none, and the end is at most the longest end.
+    for (fl, pat, hay, _) in TABLE {
+        let Ok(re) = Regex::new(pat.as_bytes(), &flags(fl)) else {
+            continue;
+        };
+        let span = re.find_span_at(hay.as_bytes(), 0);
+        let short = re.shortest_end_at(hay.as_bytes(), 0);
+        assert_eq!(span.is_some(), short.is_some(), "{pat}");
+        if let (Some((_, e)), Some(s)) = (span, short) {
+            assert!(s <= e, "{pat}");
+        }
+    }
+}
+
+#[test]
 fn backtracker_is_bounded() {
     // Exponential for a backtracker; must give up rather than hang.
     let re = Regex::new(b"\\(a*\\)*\\(a*\\)*\\(a*\\)*b\\1", &flags("B")).unwrap();

@@ -392,6 +392,17 @@ impl Matcher {
             }
             return None;
         }
+        if let (Whole::No, [Engine::Re(re)]) = (self.whole, self.engines.as_slice()) {
+            // Only which line matches first counts: the earliest match end is enough (no
+            // match spans a terminator), and the regex needs one forward pass for it.
+            let e = re.shortest_end_at(hay, pos)?;
+            if e >= end {
+                return None;
+            }
+            let ls = memchr::memrchr(delim, hay.get(pos..e)?).map_or(pos, |i| pos + i + 1);
+            let le = e + memchr::memchr(delim, hay.get(e..)?)?;
+            return Some((ls, le));
+        }
         while pos < end {
             let (s, e) = self.raw_find(hay, pos)?;
             if s >= end {
