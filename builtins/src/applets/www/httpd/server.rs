@@ -4,7 +4,7 @@
 //! the file, so a client that never reads pins no memory beyond one response head.
 
 use std::collections::HashMap;
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 use std::time::{Duration, Instant};
@@ -444,9 +444,6 @@ impl<'a> Server<'a> {
                     if c.inbuf.is_empty() {
                         c.head_started = false;
                         c.deadline = Instant::now() + self.site.limits.idle_timeout;
-                        if c.inbuf.capacity() > 0 {
-                            c.inbuf = Vec::new();
-                        }
                     } else {
                         c.head_started = true;
                         c.deadline = Instant::now() + self.site.limits.header_timeout;
@@ -785,26 +782,25 @@ fn read_into(sock: &mut TcpStream, buf: &mut Vec<u8>, cap: usize) -> io::Result<
             return Ok(true);
         }
         let want = READ_CHUNK.min(cap - old);
-        buf.resize(old + want, 0);
-        match sock.read(&mut buf[old..]) {
-            Ok(0) => {
-                buf.truncate(old);
-                return Ok(false);
-            }
-            Ok(n) => {
-                buf.truncate(old + n);
-                if n < want {
-                    return Ok(true);
-                }
-            }
-            Err(e) => {
-                buf.truncate(old);
-                return match e.kind() {
-                    io::ErrorKind::WouldBlock => Ok(true),
-                    io::ErrorKind::Interrupted => continue,
-                    _ => Err(e),
-                };
-            }
+        buf.reserve(want);
+        let spare = buf.spare_capacity_mut();
+        // SAFETY: read writes at most `want` bytes into the reserved, unused capacity;
+        // only the bytes it reports are then counted as initialised.
+        let n = unsafe { libc::read(sock.as_raw_fd(), spare.as_mut_ptr().cast(), want) };
+        if n < 0 {
+            return match Errno::last() {
+                Errno::EAGAIN => Ok(true),
+                Errno::EINTR => continue,
+                e => Err(e.into()),
+            };
+        }
+        if n == 0 {
+            return Ok(false);
+        }
+        // SAFETY: the first `n` spare bytes were just written by read.
+        unsafe { buf.set_len(old + n as usize) };
+        if (n as usize) < want {
+            return Ok(true);
         }
     }
 }
