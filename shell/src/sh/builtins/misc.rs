@@ -507,7 +507,7 @@ pub fn jobs(sh: &mut Shell, args: &[Vec<u8>]) -> R {
                 "[{}] {} {}\n",
                 i + 1,
                 state,
-                String::from_utf8_lossy(&j.text)
+                String::from_utf8_lossy(j.text.trim_ascii())
             )
             .as_bytes(),
         );
@@ -533,36 +533,29 @@ pub fn kill(sh: &mut Shell, args: &[Vec<u8>]) -> R {
         }
         Some(b"-l" | b"-L") => {
             let mut text = Vec::new();
+            let mut st = 0;
             if args.len() > 2 {
                 for a in &args[2..] {
-                    match number(a) {
+                    let line = match number(a) {
+                        Some(0) => Some("EXIT".to_string()),
                         Some(n) => {
                             let n = if n > 128 { n - 128 } else { n };
-                            if n == 0 {
-                                text.extend_from_slice(b"EXIT\n");
-                                continue;
-                            }
-                            match crate::sh::signals::name(n as i32) {
-                                Some(s) => text.extend_from_slice(format!("{s}\n").as_bytes()),
-                                None => {
-                                    sh.error2(
-                                        b"kill",
-                                        &format!("{}: invalid signal", String::from_utf8_lossy(a)),
-                                    );
-                                    return Ok(1);
-                                }
-                            }
+                            i32::try_from(n).ok().and_then(crate::sh::signals::name)
                         }
-                        None => match crate::sh::signals::number(a) {
-                            Some(n) => text.extend_from_slice(format!("{n}\n").as_bytes()),
-                            None => {
-                                sh.error2(
-                                    b"kill",
-                                    &format!("{}: invalid signal", String::from_utf8_lossy(a)),
-                                );
-                                return Ok(1);
-                            }
-                        },
+                        None => crate::sh::signals::number(a).map(|n| n.to_string()),
+                    };
+                    match line {
+                        Some(l) => {
+                            text.extend_from_slice(l.as_bytes());
+                            text.push(b'\n');
+                        }
+                        None => {
+                            sh.error2(
+                                b"kill",
+                                &format!("{}: invalid signal", String::from_utf8_lossy(a)),
+                            );
+                            st = 1;
+                        }
                     }
                 }
             } else {
@@ -572,12 +565,13 @@ pub fn kill(sh: &mut Shell, args: &[Vec<u8>]) -> R {
                     }
                 }
             }
-            return Ok(out(sh, b"kill", &text));
+            let w = out(sh, b"kill", &text);
+            return Ok(if st != 0 { st } else { w });
         }
         Some(b"-s" | b"-n") => {
             let Some(s) = args.get(2).and_then(|a| crate::sh::signals::number(a)) else {
                 sh.error2(b"kill", "invalid signal");
-                return Ok(2);
+                return Ok(1);
             };
             sig = s;
             i = 3;
@@ -597,7 +591,7 @@ pub fn kill(sh: &mut Shell, args: &[Vec<u8>]) -> R {
                         b"kill",
                         &format!("{}: invalid signal", String::from_utf8_lossy(&a[1..])),
                     );
-                    return Ok(2);
+                    return Ok(1);
                 }
             }
             i = 2;
@@ -610,9 +604,8 @@ pub fn kill(sh: &mut Shell, args: &[Vec<u8>]) -> R {
         return Ok(2);
     }
     for a in &args[i..] {
-        let pid = if let Some(j) = a.strip_prefix(b"%") {
-            let idx = number(j).unwrap_or(0);
-            sh.jobs.get((idx - 1).max(0) as usize).map(|j| j.pid as i64)
+        let pid = if a.starts_with(b"%") {
+            job_index(sh, a).map(|j| i64::from(sh.jobs[j].pid))
         } else {
             number(a)
         };
@@ -848,7 +841,92 @@ pub fn ulimit(sh: &mut Shell, args: &[Vec<u8>]) -> R {
 }
 
 /// `wait [pid...]`: a trapped signal interrupts it (status 128+N after the trap runs).
+/// The index in `sh.jobs` of a job spec: `%N`, `%%`, `%+` or `%` (the current job, the
+/// last started), `%-` (the one before), `%?TEXT` (command containing TEXT), `%TEXT`
+/// (command starting with TEXT).
+pub fn job_index(sh: &Shell, spec: &[u8]) -> Option<usize> {
+    let rest = spec.strip_prefix(b"%")?;
+    let n = sh.jobs.len();
+    match rest {
+        b"" | b"%" | b"+" => n.checked_sub(1),
+        b"-" => n.checked_sub(2),
+        [b'?', text @ ..] => sh
+            .jobs
+            .iter()
+            .rposition(|j| j.text.windows(text.len().max(1)).any(|w| w == text)),
+        _ => match number(rest) {
+            Some(i) if i >= 1 => usize::try_from(i - 1).ok().filter(|&i| i < n),
+            Some(_) => None,
+            None => sh.jobs.iter().rposition(|j| j.text.starts_with(rest)),
+        },
+    }
+}
+
+/// `wait -n [id...]`: waits for the next of the jobs (those named, or all) to finish and
+/// returns its status; 127 when there is none to wait for.
+fn wait_next(sh: &mut Shell, ids: &[Vec<u8>]) -> R {
+    let mut pids = Vec::new();
+    for a in ids {
+        let pid = if a.starts_with(b"%") {
+            job_index(sh, a).map(|j| sh.jobs[j].pid)
+        } else {
+            number(a).and_then(|n| i32::try_from(n).ok())
+        };
+        match pid {
+            Some(p) => pids.push(p),
+            None => sh.error2(
+                b"wait",
+                &format!(
+                    "`{}': not a pid or valid job spec",
+                    String::from_utf8_lossy(a)
+                ),
+            ),
+        }
+    }
+    let wanted = |j: &crate::sh::state::Job| ids.is_empty() || pids.contains(&j.pid);
+    loop {
+        process::reap_jobs(sh);
+        if let Some(i) = sh.jobs.iter().position(|j| wanted(j) && j.status.is_some()) {
+            let j = sh.jobs.remove(i);
+            return Ok(j.status.unwrap_or(0));
+        }
+        if !sh.jobs.iter().any(wanted) {
+            return Ok(127);
+        }
+        let mut status = 0;
+        // SAFETY: waitpid with a valid out pointer.
+        let r = unsafe { libc::waitpid(-1, &mut status, 0) };
+        if r > 0 {
+            let st = process::decode(status);
+            for j in &mut sh.jobs {
+                if j.pid == r {
+                    j.status = Some(st);
+                }
+                j.pids.retain(|&p| p != r || j.pid == r);
+            }
+        } else if r < 0 {
+            let e = std::io::Error::last_os_error();
+            if e.raw_os_error() == Some(libc::EINTR) {
+                if let Some(sig) = pending_trap(sh) {
+                    crate::sh::signals::run_traps(sh)?;
+                    return Ok(128 + sig as u8);
+                }
+                continue;
+            }
+            sh.jobs.retain(|j| !wanted(j));
+            return Ok(127);
+        }
+    }
+}
+
 pub fn wait(sh: &mut Shell, args: &[Vec<u8>]) -> R {
+    if args.get(1).is_some_and(|a| a == b"-n") {
+        return wait_next(sh, &args[2..]);
+    }
+    let args: &[Vec<u8>] = match args.get(1) {
+        Some(a) if a == b"--" => &args[1..],
+        _ => args,
+    };
     if args.len() == 1 {
         loop {
             process::reap_jobs(sh);
@@ -883,9 +961,16 @@ pub fn wait(sh: &mut Shell, args: &[Vec<u8>]) -> R {
     }
     let mut st = 0;
     for a in &args[1..] {
-        let pid = if let Some(j) = a.strip_prefix(b"%") {
-            let idx = number(j).unwrap_or(1);
-            sh.jobs.get((idx - 1).max(0) as usize).map(|j| j.pid as i64)
+        let pid = if a.starts_with(b"%") {
+            let Some(j) = job_index(sh, a) else {
+                sh.error2(
+                    b"wait",
+                    &format!("{}: no such job", String::from_utf8_lossy(a)),
+                );
+                st = 127;
+                continue;
+            };
+            Some(i64::from(sh.jobs[j].pid))
         } else {
             number(a)
         };
@@ -914,6 +999,7 @@ pub fn wait(sh: &mut Shell, args: &[Vec<u8>]) -> R {
             let r = unsafe { libc::waitpid(pid, &mut status, 0) };
             if r == pid {
                 st = process::decode(status);
+                report_signaled(sh, pid, status);
                 break;
             }
             let e = std::io::Error::last_os_error();
@@ -930,6 +1016,21 @@ pub fn wait(sh: &mut Shell, args: &[Vec<u8>]) -> R {
         sh.jobs.retain(|j| j.pid != pid);
     }
     Ok(st)
+}
+
+/// Like bash, `wait PID` tells on stderr that the job was killed by a signal (other
+/// than SIGINT, SIGPIPE and SIGTERM): `sh: LINE: PID Hangup`.
+fn report_signaled(sh: &Shell, pid: i32, status: i32) {
+    if !libc::WIFSIGNALED(status) {
+        return;
+    }
+    let sig = libc::WTERMSIG(status);
+    if sig == libc::SIGINT || sig == libc::SIGPIPE || sig == libc::SIGTERM {
+        return;
+    }
+    // SAFETY: strsignal returns a pointer to a static or thread-local string.
+    let desc = unsafe { std::ffi::CStr::from_ptr(libc::strsignal(sig)) };
+    sh.error(format!("{pid} {}", desc.to_string_lossy()).as_bytes());
 }
 
 fn pending_trap(sh: &Shell) -> Option<usize> {

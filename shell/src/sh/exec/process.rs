@@ -177,8 +177,10 @@ pub fn run_pipeline_stages(sh: &mut Shell, p: &Pipeline) -> R {
     }
     let mut st = 0;
     let mut fail = 0;
+    sh.pipestatus.clear();
     for &pid in &pids {
         st = wait_pid(sh, pid);
+        sh.pipestatus.push(st);
         if st != 0 {
             fail = st;
         }
@@ -207,7 +209,10 @@ pub fn run_async(sh: &mut Shell, ao: &AndOr) -> R {
         Forked::Parent(pid) => {
             sh.last_bg = Some(pid);
             reap_jobs(sh);
-            sh.jobs.retain(|j| j.status.is_none());
+            // Finished jobs keep their status for `wait` (POSIX: up to CHILD_MAX of them).
+            if sh.jobs.len() >= 1024 {
+                sh.jobs.retain(|j| j.status.is_none());
+            }
             sh.jobs.push(Job {
                 pid,
                 pids: vec![pid],
