@@ -65,8 +65,13 @@ impl Server {
     }
 
     fn start_env(home: &Path, extra: &[&str], limits: &str) -> Server {
+        Server::start_on(home, extra, limits, free_port)
+    }
+
+    /// Starts httpd on a port `pick` chooses (tried up to five times).
+    fn start_on(home: &Path, extra: &[&str], limits: &str, pick: fn() -> u16) -> Server {
         for _ in 0..5 {
-            let port = free_port();
+            let port = pick();
             let mut child = Command::new(rbox())
                 .arg("httpd")
                 .arg("-f")
@@ -689,6 +694,15 @@ fn config_rules_auth_and_reload() {
         assert!(Instant::now() < end, "reload not seen: {r}");
         std::thread::sleep(Duration::from_millis(50));
     }
+    drop(srv);
+    // H: in the config names the home directory, over -h.
+    let other = home.parent().unwrap().join("other");
+    std::fs::create_dir_all(&other).unwrap();
+    std::fs::write(other.join("hello.txt"), "from H:\n").unwrap();
+    std::fs::write(&conf, format!("H:{}\n", other.display())).unwrap();
+    let srv = Server::start(&home, &["-c", &conf_arg]);
+    assert_eq!(curl(&[&srv.url("/hello.txt")]), ("from H:\n".into(), 200));
+    assert_eq!(curl(&[&srv.url("/index.html")]).1, 404);
     let _ = &srv.home;
 }
 
