@@ -164,6 +164,10 @@ pub fn canonicalize(name: &[u8], need: Need, links: bool, cwd: &[u8]) -> io::Res
         match std::fs::symlink_metadata(path(&out)) {
             Ok(md) => {
                 let ft = md.file_type();
+                // -e without resolving links still wants what a link names to exist.
+                if ft.is_symlink() && !links && need == Need::All {
+                    std::fs::metadata(path(&out))?;
+                }
                 if ft.is_symlink() && links {
                     hops += 1;
                     if hops > 40 {
