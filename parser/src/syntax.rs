@@ -21,6 +21,7 @@ mod tests;
 
 pub use ast::*;
 pub use error::{ErrorKind, ParseError};
+pub use grammar::subscript_split;
 pub use print::{print_command, print_list, print_program, print_word};
 
 /// Alias substitution, supplied by the interpreter.

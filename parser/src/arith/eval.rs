@@ -12,6 +12,16 @@ pub trait Vars {
     /// Assigns `value` (the shell stores it as decimal text). May fail, e.g. for a
     /// readonly variable; use [`ArithError::new`] for the message.
     fn set(&mut self, name: &[u8], value: i64) -> Result<(), ArithError>;
+    /// The element `index` of array `name` (bash arrays); by default arrays do not exist.
+    fn get_elem(&mut self, name: &[u8], index: i64) -> Result<Option<Vec<u8>>, ArithError> {
+        let _ = (name, index);
+        Err(ArithError::new("arrays are not supported".into()))
+    }
+    /// Assigns element `index` of array `name`.
+    fn set_elem(&mut self, name: &[u8], index: i64, value: i64) -> Result<(), ArithError> {
+        let _ = (name, index, value);
+        Err(ArithError::new("arrays are not supported".into()))
+    }
 }
 
 /// Evaluates a parsed expression.
@@ -85,6 +95,39 @@ impl Evaluator<'_> {
                     self.node(b, src)?
                 }
             }
+            Node::Elem(name, index) => {
+                let i = self.node(index, src)?;
+                let value = self.vars.get_elem(name, i)?;
+                self.numeric(name, value)?
+            }
+            Node::ElemIncDec(kind, name, index) => {
+                let i = self.node(index, src)?;
+                let value = self.vars.get_elem(name, i)?;
+                let old = self.numeric(name, value)?;
+                let new = match kind {
+                    IncDec::PreInc | IncDec::PostInc => old.wrapping_add(1),
+                    IncDec::PreDec | IncDec::PostDec => old.wrapping_sub(1),
+                };
+                self.vars.set_elem(name, i, new)?;
+                match kind {
+                    IncDec::PreInc | IncDec::PreDec => new,
+                    IncDec::PostInc | IncDec::PostDec => old,
+                }
+            }
+            Node::ElemAssign(op, name, index, e) => {
+                let i = self.node(index, src)?;
+                let v = match op {
+                    None => self.node(e, src)?,
+                    Some(op) => {
+                        let value = self.vars.get_elem(name, i)?;
+                        let old = self.numeric(name, value)?;
+                        let rhs = self.node(e, src)?;
+                        apply(*op, old, rhs, src)?
+                    }
+                };
+                self.vars.set_elem(name, i, v)?;
+                v
+            }
             Node::Assign(op, name, e) => {
                 let v = match op {
                     None => self.node(e, src)?,
@@ -129,7 +172,13 @@ impl Evaluator<'_> {
     /// The numeric value of a variable: unset or blank is 0, a decimal integer is
     /// itself, anything else is evaluated as an expression.
     fn var(&mut self, name: &[u8]) -> Result<i64, ArithError> {
-        let Some(value) = self.vars.get(name)? else {
+        let value = self.vars.get(name)?;
+        self.numeric(name, value)
+    }
+
+    /// The numeric value of a variable's (or element's) text.
+    fn numeric(&mut self, name: &[u8], value: Option<Vec<u8>>) -> Result<i64, ArithError> {
+        let Some(value) = value else {
             return Ok(0);
         };
         let text = value.trim_ascii();

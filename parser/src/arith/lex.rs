@@ -32,6 +32,9 @@ pub(super) enum Tok {
 pub(super) enum Op {
     LParen,
     RParen,
+    /// `[` after a name: an array subscript.
+    LBracket,
+    RBracket,
     Plus,
     Minus,
     Not,
@@ -150,6 +153,8 @@ fn operator(i: &[u8]) -> Option<(&[u8], Op)> {
         (b',', ..) => (1, Op::Comma),
         (b'(', ..) => (1, Op::LParen),
         (b')', ..) => (1, Op::RParen),
+        (b'[', ..) => (1, Op::LBracket),
+        (b']', ..) => (1, Op::RBracket),
         (c, ..) => (1, Op::Bin(bin_op(c)?)),
     };
     Some((i.get(len..)?, op))

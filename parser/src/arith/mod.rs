@@ -93,6 +93,12 @@ pub enum Node {
     Assign(Option<BinOp>, Box<[u8]>, Box<Node>),
     /// `a, b`: evaluates both, yields `b`.
     Comma(Box<Node>, Box<Node>),
+    /// `name[index]`: an array element (bash).
+    Elem(Box<[u8]>, Box<Node>),
+    /// `++name[i]`, `name[i]--`...
+    ElemIncDec(IncDec, Box<[u8]>, Box<Node>),
+    /// `name[i] = e`, `name[i] op= e`.
+    ElemAssign(Option<BinOp>, Box<[u8]>, Box<Node>, Box<Node>),
 }
 
 /// A prefix operator.

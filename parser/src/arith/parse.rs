@@ -133,17 +133,39 @@ impl Parser<'_> {
 
     /// `name = rhs` or `name op= rhs`, the operator being the current token.
     fn assign(&mut self, lhs: Sub, op: Option<BinOp>, pos: usize) -> Result<Sub, ArithError> {
-        let Sub {
-            node: Node::Var(name),
-            name: true,
-            ..
-        } = lhs
-        else {
+        if !lhs.name {
             return Err(self.error("assignment to a non-variable", pos));
-        };
+        }
+        let height = lhs.height;
+        match lhs.node {
+            Node::Var(name) => {
+                self.advance();
+                let rhs = self.expr(ASSIGN)?;
+                self.checked(Node::Assign(op, name, Box::new(rhs.node)), rhs.height + 1)
+            }
+            Node::Elem(name, index) => {
+                self.advance();
+                let rhs = self.expr(ASSIGN)?;
+                let h = 1 + rhs.height.max(height);
+                self.checked(Node::ElemAssign(op, name, index, Box::new(rhs.node)), h)
+            }
+            _ => Err(self.error("assignment to a non-variable", pos)),
+        }
+    }
+
+    /// `[index]` after a name, when the current token is `[`.
+    fn subscript(&mut self) -> Result<Option<Sub>, ArithError> {
+        if self.peek().tok != Tok::Op(Op::LBracket) {
+            return Ok(None);
+        }
         self.advance();
-        let rhs = self.expr(ASSIGN)?;
-        self.checked(Node::Assign(op, name, Box::new(rhs.node)), rhs.height + 1)
+        let index = self.expr(COMMA)?;
+        let close = self.peek();
+        if close.tok != Tok::Op(Op::RBracket) {
+            return Err(self.error("expected \"]\"", close.pos));
+        }
+        self.advance();
+        Ok(Some(index))
     }
 
     /// `cond ? then : else`, the `?` being the current token.
@@ -204,11 +226,22 @@ impl Parser<'_> {
             Tok::Name(end) => {
                 self.advance();
                 let name: Box<[u8]> = self.src.get(t.pos..end).unwrap_or_default().into();
+                let index = self.subscript()?;
                 let post = match self.peek().tok {
                     Tok::Op(Op::Inc) => Some(IncDec::PostInc),
                     Tok::Op(Op::Dec) => Some(IncDec::PostDec),
                     _ => None,
                 };
+                if let Some(index) = index {
+                    let h = index.height + 1;
+                    if let Some(post) = post {
+                        self.advance();
+                        return self.checked(Node::ElemIncDec(post, name, Box::new(index.node)), h);
+                    }
+                    let mut sub = self.checked(Node::Elem(name, Box::new(index.node)), h)?;
+                    sub.name = true;
+                    return Ok(sub);
+                }
                 if let Some(post) = post {
                     self.advance();
                     return self.checked(Node::IncDec(post, name), 1);
@@ -239,6 +272,10 @@ impl Parser<'_> {
                     let name_pos = self.peek().pos;
                     self.advance();
                     let name = self.src.get(name_pos..end).unwrap_or_default().into();
+                    if let Some(index) = self.subscript()? {
+                        let h = index.height + 1;
+                        return self.checked(Node::ElemIncDec(pre, name, Box::new(index.node)), h);
+                    }
                     return self.checked(Node::IncDec(pre, name), 1);
                 }
                 // Not before a name: two unary operators (`--5` is 5).

@@ -50,6 +50,18 @@ impl Vars for Table {
             .insert(name.to_vec(), value.to_string().into_bytes());
         Ok(())
     }
+
+    // Elements live in the table as `name[i]`.
+    fn get_elem(&mut self, name: &[u8], index: i64) -> Result<Option<Vec<u8>>, ArithError> {
+        self.get(format!("{}[{index}]", String::from_utf8_lossy(name)).as_bytes())
+    }
+
+    fn set_elem(&mut self, name: &[u8], index: i64, value: i64) -> Result<(), ArithError> {
+        self.set(
+            format!("{}[{index}]", String::from_utf8_lossy(name)).as_bytes(),
+            value,
+        )
+    }
 }
 
 fn ev(src: &str) -> Result<i64, ArithError> {
@@ -72,6 +84,22 @@ fn err(src: &str) -> String {
 
 fn in_table(t: &mut Table, src: &str) -> Result<i64, ArithError> {
     eval_str(src.as_bytes(), t)
+}
+
+#[test]
+fn array_elements() {
+    let mut t = Table::with(&[("a[1]", "5"), ("i", "1"), ("a[2]", "i+1")]);
+    assert_eq!(in_table(&mut t, "a[i] * 2 + a[2]").unwrap(), 12);
+    assert_eq!(in_table(&mut t, "a[i]++ + ++a[0] + a[3]--").unwrap(), 6);
+    assert_eq!(t.value("a[1]"), Some("6"));
+    assert_eq!(t.value("a[0]"), Some("1"));
+    assert_eq!(t.value("a[3]"), Some("-1"));
+    assert_eq!(in_table(&mut t, "a[i+1] = 7, a[1] += a[2]").unwrap(), 13);
+    assert_eq!(t.value("a[2]"), Some("7"));
+    assert!(in_table(&mut t, "a[1][2]").is_err());
+    assert!(in_table(&mut t, "a[1").is_err());
+    assert!(in_table(&mut t, "1[2] = 3").is_err());
+    assert!(in_table(&mut t, "(a[1]) = 3").is_err());
 }
 
 #[test]
@@ -512,7 +540,8 @@ fn syntax_errors() {
         ("1 + * 2", r#"expected an operand at "* 2""#),
         ("$", r#"invalid character at "$""#),
         ("#1", r##"invalid character at "#1""##),
-        ("x[1]", r#"invalid character at "[1]""#),
+        ("x[1", r#"expected "]" at end of "x[1""#),
+        ("1[2]", r#"expected an operator at "[2]""#),
         ("1 2", r#"expected an operator at "2""#),
         ("a b", r#"expected an operator at "b""#),
         ("1 (2)", r#"expected an operator at "(2)""#),

@@ -83,12 +83,18 @@ pub struct SimpleCommand {
     pub line: u32,
 }
 
-/// An assignment word `name=value` in prefix position.
+/// An assignment word `name=value` in prefix position; also `name[sub]=value`,
+/// `name+=value` and `name=(words...)` (bash/ksh arrays).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Assign {
     /// The variable name.
     pub name: Vec<u8>,
-    /// The value (tilde prefixes after `=` and `:` already split out).
+    /// The subscript of `name[sub]=value`, as written between the brackets.
+    pub index: Option<Word>,
+    /// `+=`: append to the value (or to the array).
+    pub append: bool,
+    /// The value (tilde prefixes after `=` and `:` already split out); a compound value
+    /// `(words...)` is a single [`WordPart::Array`].
     pub value: Word,
 }
 
@@ -294,6 +300,9 @@ pub enum WordPart {
     Arith(Word),
     /// A tilde prefix `~` or `~user` (the user name, possibly empty).
     Tilde(Vec<u8>),
+    /// `(word...)`: the compound value of an array assignment (`a=(x y)`, also after
+    /// `declare a=`); only ever the last part of an assignment's value.
+    Array(Vec<Word>),
 }
 
 /// A parameter expansion.
@@ -305,6 +314,9 @@ pub struct ParamExp {
     pub op: ParamOp,
     /// `true` if written with braces (`${x}`); only matters for printing.
     pub braced: bool,
+    /// `${!name...}`: indirection (the value names the parameter), or the keys of an
+    /// array with `${!a[@]}`.
+    pub indirect: bool,
 }
 
 /// A parameter name.
@@ -316,6 +328,19 @@ pub enum Param {
     Positional(u32),
     /// One of `@ * # ? - $ ! 0`.
     Special(u8),
+    /// `name[subscript]` (arrays).
+    Index(Vec<u8>, Subscript),
+}
+
+/// The subscript of `${name[...]}`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Subscript {
+    /// `[@]`: every element, as separate fields when quoted.
+    At,
+    /// `[*]`: every element, joined when quoted.
+    Star,
+    /// An index (arithmetic for indexed arrays) or key (associative arrays).
+    Expr(Word),
 }
 
 /// The operation of a parameter expansion. `colon` marks the `:` variants (also test
@@ -375,6 +400,12 @@ pub enum ParamOp {
         offset: Word,
         /// The length expression.
         length: Option<Word>,
+    },
+    /// `${!prefix*}`, `${!prefix@}`: the names of the variables starting with the
+    /// parameter's name (bash).
+    Names {
+        /// `*` (joined when quoted) rather than `@`.
+        star: bool,
     },
     /// `${x/p/r}`, `${x//p/r}`, `${x/#p/r}`, `${x/%p/r}` (extension).
     Replace {

@@ -467,8 +467,11 @@ impl P<'_, '_> {
                 break;
             }
             if let TokKind::Word(w) = self.next()?.kind
-                && let Some(a) = assignment_split(&w)
+                && let Some(mut a) = assignment_split(&w)
             {
+                if a.value.parts.is_empty() && self.peek_op()? == Some(Op::LParen) {
+                    a.value.parts.push(WordPart::Array(self.array_words()?));
+                }
                 sc.assigns.push(a);
             }
         }
@@ -492,7 +495,28 @@ impl P<'_, '_> {
             } else {
                 None
             };
+            let decl = sc
+                .words
+                .first()
+                .and_then(Word::as_literal)
+                .is_some_and(|c| {
+                    matches!(
+                        c,
+                        b"declare" | b"typeset" | b"local" | b"readonly" | b"export"
+                    )
+                });
             sc.words.push(w);
+            if decl
+                && let Some(last) = sc.words.last()
+                && matches!(last.parts.last(), Some(WordPart::Literal(t)) if t.ends_with(b"="))
+                && assignment_split(last).is_some_and(|a| a.value.parts.is_empty())
+                && self.peek_op()? == Some(Op::LParen)
+            {
+                let words = self.array_words()?;
+                if let Some(last) = sc.words.last_mut() {
+                    last.parts.push(WordPart::Array(words));
+                }
+            }
             if std::mem::take(&mut self.alias_next) {
                 self.expand_alias()?;
             }
@@ -512,6 +536,22 @@ impl P<'_, '_> {
             return Err(self.unexpected(&t, None));
         }
         Ok(Command::Simple(sc))
+    }
+
+    /// `( word... )` after `name=` (the `(` is next): the elements of an array value;
+    /// newlines between them are allowed.
+    fn array_words(&mut self) -> R<Vec<Word>> {
+        self.next()?;
+        let mut words = Vec::new();
+        loop {
+            let t = self.next()?;
+            match t.kind {
+                TokKind::Newline => {}
+                TokKind::Op(Op::RParen) => return Ok(words),
+                TokKind::Word(w) => words.push(w),
+                _ => return Err(self.unexpected(&t, Some("')'"))),
+            }
+        }
     }
 
     /// `[n]op word`.
@@ -572,27 +612,89 @@ fn valid_function_name(s: &[u8]) -> bool {
     !s.is_empty() && !s.contains(&b'=') && !super::lexer::is_reserved(s) && !s.contains(&b'$')
 }
 
-/// `name=value` if the word starts with an unquoted valid name and `=`.
-fn assignment_split(w: &Word) -> Option<Assign> {
+/// `name=value` if the word starts with an unquoted valid name and `=`; also
+/// `name+=value`, `name[sub]=value` and `name[sub]+=value` (bash arrays).
+pub(super) fn assignment_split(w: &Word) -> Option<Assign> {
     let Some(WordPart::Literal(s)) = w.parts.first() else {
         return None;
     };
-    let eq = s.iter().position(|&c| c == b'=')?;
-    let name = s.get(..eq)?;
+    let n = s
+        .iter()
+        .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_')
+        .count();
+    let name = s.get(..n)?;
     if !is_name(name) {
         return None;
     }
+    // Where the value starts: (part, byte offset in it).
+    let (index, append, at, off) = match s.get(n) {
+        Some(b'=') => (None, false, 0, n + 1),
+        Some(b'+') if s.get(n + 1) == Some(&b'=') => (None, true, 0, n + 2),
+        Some(b'[') => {
+            let (sub, append, at, off) = subscript_split(&w.parts, n + 1)?;
+            (Some(sub), append, at, off)
+        }
+        _ => return None,
+    };
     let mut parts = Vec::with_capacity(w.parts.len());
-    let first_rest = s.get(eq + 1..).unwrap_or(&[]);
-    if !first_rest.is_empty() {
-        parts.push(WordPart::Literal(first_rest.to_vec()));
+    if let Some(WordPart::Literal(t)) = w.parts.get(at) {
+        let rest = t.get(off..).unwrap_or(&[]);
+        if !rest.is_empty() {
+            parts.push(WordPart::Literal(rest.to_vec()));
+        }
     }
-    parts.extend(w.parts.iter().skip(1).cloned());
+    parts.extend(w.parts.iter().skip(at + 1).cloned());
     split_assign_tildes(&mut parts);
     Some(Assign {
         name: name.to_vec(),
+        index,
+        append,
         value: Word { parts },
     })
+}
+
+/// The subscript starting at byte `from` of the first part, up to the unquoted `]` that
+/// is followed by `=` or `+=`: the subscript word, `+=`, and where the value starts.
+pub fn subscript_split(parts: &[WordPart], from: usize) -> Option<(Word, bool, usize, usize)> {
+    let mut depth = 0usize;
+    let mut sub = Vec::new();
+    for (pi, p) in parts.iter().enumerate() {
+        let WordPart::Literal(t) = p else {
+            sub.push(p.clone());
+            continue;
+        };
+        let start = if pi == 0 { from } else { 0 };
+        let mut lit = Vec::new();
+        for (i, &c) in t.iter().enumerate().skip(start) {
+            match c {
+                b'[' => depth += 1,
+                b']' if depth > 0 => depth -= 1,
+                b']' => {
+                    let after = t.get(i + 1..).unwrap_or(&[]);
+                    let (append, skip) = if after.first() == Some(&b'=') {
+                        (false, 1)
+                    } else if after.starts_with(b"+=") {
+                        (true, 2)
+                    } else {
+                        return None;
+                    };
+                    if !lit.is_empty() {
+                        sub.push(WordPart::Literal(lit));
+                    }
+                    if sub.is_empty() {
+                        return None;
+                    }
+                    return Some((Word { parts: sub }, append, pi, i + 1 + skip));
+                }
+                _ => {}
+            }
+            lit.push(c);
+        }
+        if !lit.is_empty() {
+            sub.push(WordPart::Literal(lit));
+        }
+    }
+    None
 }
 
 /// The delimiter after quote removal, and whether any of it was quoted.

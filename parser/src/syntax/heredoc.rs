@@ -113,6 +113,9 @@ fn fill_pipeline(cmds: &mut [Command], bodies: &mut Bodies) {
         match c {
             Command::Simple(s) => {
                 for a in &mut s.assigns {
+                    if let Some(i) = &mut a.index {
+                        fill_word(i, bodies);
+                    }
                     fill_word(&mut a.value, bodies);
                 }
                 for w in &mut s.words {
@@ -209,32 +212,41 @@ fn fill_parts(parts: &mut [WordPart], bodies: &mut Bodies) {
             WordPart::DoubleQuoted(inner) => fill_parts(inner, bodies),
             WordPart::CommandSub { program, .. } => fill_program(program, bodies),
             WordPart::Arith(w) => fill_word(w, bodies),
-            WordPart::Param(pe) => match &mut pe.op {
-                ParamOp::Plain | ParamOp::Length => {}
-                ParamOp::Default { word, .. }
-                | ParamOp::Assign { word, .. }
-                | ParamOp::Error { word, .. }
-                | ParamOp::Alternative { word, .. } => fill_word(word, bodies),
-                ParamOp::RemovePrefix { pattern, .. } | ParamOp::RemoveSuffix { pattern, .. } => {
-                    fill_word(pattern, bodies)
+            WordPart::Array(words) => {
+                for w in words {
+                    fill_word(w, bodies);
                 }
-                ParamOp::Substring { offset, length } => {
-                    fill_word(offset, bodies);
-                    if let Some(l) = length {
-                        fill_word(l, bodies);
+            }
+            WordPart::Param(pe) => {
+                if let super::ast::Param::Index(_, super::ast::Subscript::Expr(w)) = &mut pe.param {
+                    fill_word(w, bodies);
+                }
+                match &mut pe.op {
+                    ParamOp::Plain | ParamOp::Length | ParamOp::Names { .. } => {}
+                    ParamOp::Default { word, .. }
+                    | ParamOp::Assign { word, .. }
+                    | ParamOp::Error { word, .. }
+                    | ParamOp::Alternative { word, .. } => fill_word(word, bodies),
+                    ParamOp::RemovePrefix { pattern, .. }
+                    | ParamOp::RemoveSuffix { pattern, .. } => fill_word(pattern, bodies),
+                    ParamOp::Substring { offset, length } => {
+                        fill_word(offset, bodies);
+                        if let Some(l) = length {
+                            fill_word(l, bodies);
+                        }
+                    }
+                    ParamOp::Replace {
+                        pattern,
+                        replacement,
+                        ..
+                    } => {
+                        fill_word(pattern, bodies);
+                        if let Some(r) = replacement {
+                            fill_word(r, bodies);
+                        }
                     }
                 }
-                ParamOp::Replace {
-                    pattern,
-                    replacement,
-                    ..
-                } => {
-                    fill_word(pattern, bodies);
-                    if let Some(r) = replacement {
-                        fill_word(r, bodies);
-                    }
-                }
-            },
+            }
             _ => {}
         }
     }

@@ -7,7 +7,7 @@
 use super::ast::{
     AndOr, AndOrOp, CaseTerm, Command, CompoundCommand, CompoundKind, HereDoc, HereDocBody, List,
     Param, ParamExp, ParamOp, Pipeline, Program, RedirKind, RedirTarget, Redirect, ReplaceMode,
-    SimpleCommand, TestExpr, Word, WordPart,
+    SimpleCommand, Subscript, TestExpr, Word, WordPart,
 };
 
 /// Print a whole program, one complete command per line.
@@ -177,7 +177,12 @@ impl<'t> Printer<'t> {
         for a in &s.assigns {
             sep(self);
             self.s(&a.name);
-            self.s(b"=");
+            if let Some(i) = &a.index {
+                self.s(b"[");
+                self.parts(&i.parts, false);
+                self.s(b"]");
+            }
+            self.s(if a.append { b"+=" } else { b"=" });
             self.parts(&a.value.parts, false);
         }
         // Redirections go last, except before a name that would read as a reserved word
@@ -436,6 +441,16 @@ impl<'t> Printer<'t> {
                     self.s(b"~");
                     self.s(name);
                 }
+                WordPart::Array(words) => {
+                    self.s(b"(");
+                    for (i, w) in words.iter().enumerate() {
+                        if i > 0 {
+                            self.s(b" ");
+                        }
+                        self.parts(&w.parts, false);
+                    }
+                    self.s(b")");
+                }
             }
         }
     }
@@ -506,11 +521,18 @@ impl<'t> Printer<'t> {
 
     fn param(&mut self, pe: &'t ParamExp, dq: bool) {
         let name = match &pe.param {
-            Param::Named(n) => n.clone(),
+            Param::Named(n) | Param::Index(n, _) => n.clone(),
             Param::Positional(n) => n.to_string().into_bytes(),
             Param::Special(c) => vec![*c],
         };
-        if !pe.braced && pe.op == ParamOp::Plain && !matches!(pe.param, Param::Positional(10..)) {
+        if !pe.braced
+            && pe.op == ParamOp::Plain
+            && !pe.indirect
+            && matches!(
+                pe.param,
+                Param::Named(_) | Param::Special(_) | Param::Positional(..10)
+            )
+        {
             self.s(b"$");
             self.s(&name);
             return;
@@ -519,11 +541,24 @@ impl<'t> Printer<'t> {
         if pe.op == ParamOp::Length {
             self.s(b"#");
         }
+        if pe.indirect {
+            self.s(b"!");
+        }
         self.s(&name);
+        if let Param::Index(_, sub) = &pe.param {
+            self.s(b"[");
+            match sub {
+                Subscript::At => self.s(b"@"),
+                Subscript::Star => self.s(b"*"),
+                Subscript::Expr(w) => self.parts(&w.parts, false),
+            }
+            self.s(b"]");
+        }
         let word = |pr: &mut Self, w: &'t Word| pr.parts(&w.parts, dq);
         let c = |colon: bool| if colon { &b":"[..] } else { &b""[..] };
         match &pe.op {
             ParamOp::Plain | ParamOp::Length => {}
+            ParamOp::Names { star } => self.s(if *star { b"*" } else { b"@" }),
             ParamOp::Default { colon, word: w } => {
                 self.s(c(*colon));
                 self.s(b"-");

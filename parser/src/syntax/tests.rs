@@ -92,6 +92,7 @@ fn param(name: &str, op: ParamOp, braced: bool) -> WordPart {
         param: Param::Named(name.as_bytes().to_vec()),
         op,
         braced,
+        indirect: false,
     })
 }
 
@@ -324,6 +325,7 @@ fn parameters() {
             param: Param::Special(c),
             op: Plain,
             braced: false,
+            indirect: false,
         })
     };
     assert_eq!(
@@ -335,6 +337,7 @@ fn parameters() {
             param: Param::Positional(n),
             op: Plain,
             braced,
+            indirect: false,
         })
     };
     assert_eq!(
@@ -346,7 +349,8 @@ fn parameters() {
         [WordPart::Param(ParamExp {
             param: Param::Special(b'#'),
             op: Plain,
-            braced: true
+            braced: true,
+            indirect: false,
         })]
     );
     // ${x#"$y"}: a quoted pattern.
@@ -513,6 +517,98 @@ fn simple_commands() {
     assert_eq!(rt("a&&b"), "a && b\n");
     assert_eq!(rt("'a'=1"), "'a'=1\n");
     assert!(simple("'a'=1").assigns.is_empty());
+}
+
+#[test]
+fn array_assignments() {
+    use ParamOp::*;
+    let s = simple("a=(x 'y z'\n $v) b[1+i]=q c+=r d[\"$k\"]+=(e) cmd");
+    assert_eq!(s.assigns.len(), 4);
+    assert_eq!(
+        s.assigns[0].value.parts,
+        [WordPart::Array(vec![
+            Word::literal(b"x"),
+            Word {
+                parts: vec![WordPart::SingleQuoted(b"y z".to_vec())]
+            },
+            Word {
+                parts: vec![param("v", Plain, false)]
+            },
+        ])]
+    );
+    assert_eq!(s.assigns[1].name, b"b");
+    assert_eq!(s.assigns[1].index, Some(Word::literal(b"1+i")));
+    assert_eq!(s.assigns[1].value, Word::literal(b"q"));
+    assert!(s.assigns[2].append && s.assigns[2].index.is_none());
+    assert_eq!(
+        s.assigns[3].index,
+        Some(Word {
+            parts: vec![WordPart::DoubleQuoted(vec![param("k", Plain, false)])]
+        })
+    );
+    assert!(s.assigns[3].append);
+    assert_eq!(rt("a=(1 2) b=()"), "a=(1 2) b=()\n");
+    assert_eq!(rt("declare -a a=(1 [k]=2) x=1"), "declare -a a=(1 [k]=2) x=1\n");
+    // Only declaration utilities take an array argument; `a[` without `]=` is a word.
+    let s = simple("echo a[1]=x b[2");
+    assert!(s.assigns.is_empty());
+    assert_eq!(s.words.len(), 3);
+    syntax("echo a=(1)", "line 1: syntax error: unexpected '('");
+}
+
+#[test]
+fn array_expansions() {
+    use super::ast::Subscript;
+    use ParamOp::*;
+    let w = |s: &str| Word::literal(s.as_bytes());
+    let idx = |sub: Subscript, op: ParamOp, indirect: bool| {
+        WordPart::Param(ParamExp {
+            param: Param::Index(b"a".to_vec(), sub),
+            op,
+            braced: true,
+            indirect,
+        })
+    };
+    assert_eq!(word("${a[@]}"), [idx(Subscript::At, Plain, false)]);
+    assert_eq!(word("${#a[*]}"), [idx(Subscript::Star, Length, false)]);
+    assert_eq!(word("${!a[@]}"), [idx(Subscript::At, Plain, true)]);
+    assert_eq!(
+        word("${a[i+1]:-d}"),
+        [idx(
+            Subscript::Expr(Word::literal(b"i+1")),
+            Default {
+                colon: true,
+                word: w("d")
+            },
+            false
+        )]
+    );
+    assert_eq!(
+        word("\"${a['k]']}\""),
+        [WordPart::DoubleQuoted(vec![idx(
+            Subscript::Expr(Word {
+                parts: vec![WordPart::SingleQuoted(b"k]".to_vec())]
+            }),
+            Plain,
+            false
+        )])]
+    );
+    assert_eq!(
+        word("${!p*}"),
+        [WordPart::Param(ParamExp {
+            param: Param::Named(b"p".to_vec()),
+            op: Names { star: true },
+            braced: true,
+            indirect: true,
+        })]
+    );
+    let mut ind = param("r", Plain, true);
+    if let WordPart::Param(pe) = &mut ind {
+        pe.indirect = true;
+    }
+    assert_eq!(word("${!r}"), [ind]);
+    assert_eq!(word("${!}$a[1]").len(), 3, "${{!}} is $!; $a[1] is $a and a literal");
+    incomplete("echo ${a[1}");
 }
 
 #[test]
@@ -911,6 +1007,7 @@ const CORPUS: &[&str] = &[
     "! true | false && echo || echo",
     "until false; do break; done; while :; do break 1; done",
     "echo <<<here ${PS1+set} \"${@}\" \"$*\" $# $? $- $$ $! $0 ${10}",
+    "a[$i]=1 b+=(x \"${c[@]}\") ${!d[*]} ${#e[1]} ${!f@} ${!g:-h}",
 ];
 
 #[test]

@@ -2,7 +2,7 @@
 //! command substitutions, arithmetic bodies and tilde prefixes.
 
 use super::ErrorKind;
-use super::ast::{Param, ParamExp, ParamOp, Program, ReplaceMode, Word, WordPart};
+use super::ast::{Param, ParamExp, ParamOp, Program, ReplaceMode, Subscript, Word, WordPart};
 use super::core::{P, R};
 use super::lexer::is_meta;
 use nom::branch::alt;
@@ -37,6 +37,8 @@ pub(super) enum OperandEnd {
     Slash,
     /// `:` (the offset of `${x:o:l}`).
     Colon,
+    /// `]` outside nested brackets (the subscript of `${a[i]}`); `}` does not end it.
+    Bracket,
 }
 
 /// Accumulates parts, merging adjacent literal bytes.
@@ -172,6 +174,15 @@ impl P<'_, '_> {
                         self.not_arith = true;
                         return Err(self.err_here(ErrorKind::Syntax, "not arithmetic"));
                     }
+                    _ => {}
+                },
+                Mode::Operand {
+                    end: OperandEnd::Bracket,
+                    ..
+                } => match c {
+                    b'[' => depth += 1,
+                    b']' if depth > 0 => depth -= 1,
+                    b']' => break,
                     _ => {}
                 },
                 Mode::Operand { end, .. } => match c {
@@ -315,6 +326,7 @@ impl P<'_, '_> {
                 param,
                 op: ParamOp::Plain,
                 braced: false,
+                indirect: false,
             })
         };
         match self.pc() {
@@ -572,9 +584,16 @@ impl P<'_, '_> {
                     param,
                     op: ParamOp::Length,
                     braced: true,
+                    indirect: false,
                 });
             }
             self.st.inp.reset(mark);
+        }
+        // `${!name}`, `${!a[@]}`, `${!prefix*}` (bash); `${!}` is `$!`.
+        let indirect =
+            self.pc() == Some(b'!') && self.st.inp.rest().get(1).is_some_and(|&c| is_name_start(c));
+        if indirect {
+            self.st.inp.bump();
         }
         let Some(param) = self.lex_param_name()? else {
             return Err(self.bad_subst());
@@ -585,6 +604,20 @@ impl P<'_, '_> {
                 param,
                 op: ParamOp::Plain,
                 braced: true,
+                indirect,
+            });
+        }
+        if indirect
+            && let Param::Named(_) = param
+            && let [c @ (b'@' | b'*'), b'}', ..] = self.st.inp.rest()
+        {
+            let star = *c == b'*';
+            self.st.inp.skip(2);
+            return Ok(ParamExp {
+                param,
+                op: ParamOp::Names { star },
+                braced: true,
+                indirect,
             });
         }
         let rest = self.st.inp.rest();
@@ -653,6 +686,7 @@ impl P<'_, '_> {
                     param,
                     op,
                     braced: true,
+                    indirect,
                 })
             }
             None => Err(self.err_here(ErrorKind::Incomplete, "unterminated '${'")),
@@ -680,10 +714,30 @@ impl P<'_, '_> {
         }
     }
 
-    /// The parameter after `${` or `${#`.
+    /// The parameter after `${` or `${#`, with an array subscript after a name.
     fn lex_param_name(&mut self) -> R<Option<Param>> {
         Ok(match self.pc() {
-            Some(c) if is_name_start(c) => Some(Param::Named(self.lex_name())),
+            Some(c) if is_name_start(c) => {
+                let name = self.lex_name();
+                if self.pc() != Some(b'[') {
+                    return Ok(Some(Param::Named(name)));
+                }
+                self.st.inp.bump();
+                let w = self.lex_word(Mode::Operand {
+                    end: OperandEnd::Bracket,
+                    dq: false,
+                })?;
+                if self.pc() != Some(b']') {
+                    return Err(self.bad_subst());
+                }
+                self.st.inp.bump();
+                let sub = match w.as_literal() {
+                    Some(b"@") => Subscript::At,
+                    Some(b"*") => Subscript::Star,
+                    _ => Subscript::Expr(w),
+                };
+                Some(Param::Index(name, sub))
+            }
             Some(b'0') => {
                 self.st.inp.bump();
                 Some(Param::Special(b'0'))

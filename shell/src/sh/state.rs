@@ -238,6 +238,11 @@ pub struct Shell {
     pub last_arg: Vec<u8>,
     /// When the shell started (for `$SECONDS`).
     pub started: std::time::Instant,
+    /// The array values of the declaration utility being run (`declare a=(x y)`), by
+    /// argument position; filled by `expand::command_fields`.
+    pub decl_arrays: Vec<crate::sh::expand::assign::DeclArray>,
+    /// `${PIPESTATUS[@]}`: the statuses of the last pipeline's commands.
+    pub pipestatus: Vec<u8>,
 }
 
 impl AliasHook for Shell {
@@ -332,6 +337,8 @@ impl Shell {
             exiting: false,
             last_arg: Vec::new(),
             started: std::time::Instant::now(),
+            decl_arrays: Vec::new(),
+            pipestatus: Vec::new(),
         }
     }
 

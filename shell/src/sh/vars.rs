@@ -1,17 +1,156 @@
 //! The variable table: values with export and readonly flags, and function-local scopes.
+//! A variable is a scalar or (bash/ksh) an indexed or associative array; scalars cost
+//! nothing extra for arrays existing.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
-/// One variable. `value: None` is a name that was declared (`export x`, `local x`,
-/// `readonly x`) but has no value.
+/// One variable. `value: None` (and no array) is a name that was declared (`export x`,
+/// `local x`, `readonly x`) but has no value.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Var {
-    /// The value, if set.
+    /// The value, if set (never set while `array` is).
     pub value: Option<Vec<u8>>,
     /// Passed to children in their environment.
     pub exported: bool,
     /// Cannot be assigned or unset.
     pub readonly: bool,
+    /// The elements of an array variable.
+    pub array: Option<Box<Array>>,
+}
+
+/// The elements of an array variable.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Array {
+    /// `a=(x y)`, `a[3]=z`: sparse, by index.
+    Indexed(BTreeMap<i64, Vec<u8>>),
+    /// `declare -A a`: by key, in insertion order.
+    Assoc(Vec<(Vec<u8>, Vec<u8>)>),
+}
+
+impl Array {
+    /// The values in index (or insertion) order.
+    pub fn values(&self) -> Vec<Vec<u8>> {
+        match self {
+            Array::Indexed(m) => m.values().cloned().collect(),
+            Array::Assoc(v) => v.iter().map(|(_, x)| x.clone()).collect(),
+        }
+    }
+
+    /// The indices or keys, in order.
+    pub fn keys(&self) -> Vec<Vec<u8>> {
+        match self {
+            Array::Indexed(m) => m.keys().map(|k| k.to_string().into_bytes()).collect(),
+            Array::Assoc(v) => v.iter().map(|(k, _)| k.clone()).collect(),
+        }
+    }
+
+    /// How many elements are set.
+    pub fn len(&self) -> usize {
+        match self {
+            Array::Indexed(m) => m.len(),
+            Array::Assoc(v) => v.len(),
+        }
+    }
+
+    /// `true` without elements.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The element `$a` stands for: index 0 (key `0` of an associative array).
+    pub fn first(&self) -> Option<&[u8]> {
+        match self {
+            Array::Indexed(m) => m.get(&0).map(Vec::as_slice),
+            Array::Assoc(v) => v.iter().find(|(k, _)| k == b"0").map(|(_, x)| x.as_slice()),
+        }
+    }
+
+    /// The element of an associative array with `key`.
+    pub fn get_key(&self, key: &[u8]) -> Option<&[u8]> {
+        match self {
+            Array::Assoc(v) => v.iter().find(|(k, _)| k == key).map(|(_, x)| x.as_slice()),
+            Array::Indexed(_) => None,
+        }
+    }
+
+    /// Resolves a negative index against the highest one (`a[-1]` is the last element);
+    /// `None` when it points before the start.
+    pub fn resolve(&self, i: i64) -> Option<i64> {
+        if i >= 0 {
+            return Some(i);
+        }
+        let Array::Indexed(m) = self else {
+            return Some(i);
+        };
+        let max = m.keys().next_back().copied().unwrap_or(-1);
+        let r = max + 1 + i;
+        (r >= 0).then_some(r)
+    }
+
+    /// Sets the element at `key` (an index for indexed arrays).
+    pub fn set(&mut self, key: &Key, value: Vec<u8>) {
+        match (self, key) {
+            (Array::Indexed(m), Key::Index(i)) => {
+                m.insert(*i, value);
+            }
+            (Array::Assoc(v), Key::Name(k)) => match v.iter_mut().find(|(n, _)| n == k) {
+                Some(slot) => slot.1 = value,
+                None => v.push((k.clone(), value)),
+            },
+            (Array::Indexed(m), Key::Name(_)) => {
+                m.insert(0, value);
+            }
+            (Array::Assoc(v), Key::Index(i)) => {
+                let k = i.to_string().into_bytes();
+                match v.iter_mut().find(|(n, _)| *n == k) {
+                    Some(slot) => slot.1 = value,
+                    None => v.push((k, value)),
+                }
+            }
+        }
+    }
+
+    /// The element at `key`.
+    pub fn get(&self, key: &Key) -> Option<&[u8]> {
+        match (self, key) {
+            (Array::Indexed(m), Key::Index(i)) => m.get(i).map(Vec::as_slice),
+            (Array::Assoc(_), Key::Name(k)) => self.get_key(k),
+            (Array::Assoc(_), Key::Index(i)) => self.get_key(i.to_string().as_bytes()),
+            (Array::Indexed(_), Key::Name(_)) => None,
+        }
+    }
+
+    /// Removes the element at `key`.
+    pub fn remove(&mut self, key: &Key) {
+        match (self, key) {
+            (Array::Indexed(m), Key::Index(i)) => {
+                m.remove(i);
+            }
+            (Array::Assoc(v), Key::Name(k)) => v.retain(|(n, _)| n != k),
+            (Array::Assoc(v), Key::Index(i)) => {
+                let k = i.to_string().into_bytes();
+                v.retain(|(n, _)| *n != k);
+            }
+            (Array::Indexed(_), Key::Name(_)) => {}
+        }
+    }
+
+    /// The index after the highest one (where `a+=(x)` appends).
+    pub fn next_index(&self) -> i64 {
+        match self {
+            Array::Indexed(m) => m.keys().next_back().map_or(0, |k| k + 1),
+            Array::Assoc(_) => 0,
+        }
+    }
+}
+
+/// Where in an array: an index (indexed arrays) or a key (associative ones).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Key {
+    /// An evaluated arithmetic index (already resolved when negative).
+    Index(i64),
+    /// An associative array's key.
+    Name(Vec<u8>),
 }
 
 /// Why an assignment or unset failed.
@@ -38,7 +177,7 @@ impl Vars {
                     Var {
                         value: Some(val.clone()),
                         exported: true,
-                        readonly: false,
+                        ..Var::default()
                     },
                 );
             }
@@ -46,10 +185,65 @@ impl Vars {
         v
     }
 
-    /// The value of `name`, if set.
+    /// The value of `name`, if set (element 0 of an array).
     #[inline]
     pub fn get(&self, name: &[u8]) -> Option<&[u8]> {
-        self.map.get(name).and_then(|v| v.value.as_deref())
+        let v = self.map.get(name)?;
+        match &v.value {
+            Some(s) => Some(s),
+            None => v.array.as_ref().and_then(|a| a.first()),
+        }
+    }
+
+    /// The array `name`, if it is one.
+    pub fn array(&self, name: &[u8]) -> Option<&Array> {
+        self.map.get(name).and_then(|v| v.array.as_deref())
+    }
+
+    /// Sets one element of `name`, making it an indexed array if needed (a scalar value
+    /// becomes element 0).
+    pub fn set_elem(&mut self, name: &[u8], key: &Key, value: Vec<u8>) -> Result<(), ReadOnly> {
+        let v = self.map.entry(name.to_vec()).or_default();
+        if v.readonly {
+            return Err(ReadOnly);
+        }
+        let arr = v.array.get_or_insert_with(|| {
+            let mut m = BTreeMap::new();
+            if let Some(old) = v.value.take() {
+                m.insert(0, old);
+            }
+            Box::new(Array::Indexed(m))
+        });
+        arr.set(key, value);
+        Ok(())
+    }
+
+    /// Replaces the value of `name` with an array (keeping its flags).
+    pub fn set_array(&mut self, name: &[u8], arr: Array) -> Result<(), ReadOnly> {
+        let v = self.map.entry(name.to_vec()).or_default();
+        if v.readonly {
+            return Err(ReadOnly);
+        }
+        v.value = None;
+        v.array = Some(Box::new(arr));
+        Ok(())
+    }
+
+    /// Removes one element of array `name`; `Ok(false)` when `name` is not an array.
+    pub fn unset_elem(&mut self, name: &[u8], key: &Key) -> Result<bool, ReadOnly> {
+        let Some(v) = self.map.get_mut(name) else {
+            return Ok(false);
+        };
+        if v.readonly {
+            return Err(ReadOnly);
+        }
+        match v.array.as_mut() {
+            Some(a) => {
+                a.remove(key);
+                Ok(true)
+            }
+            None => Ok(false),
+        }
     }
 
     /// The whole record of `name`.
@@ -57,14 +251,19 @@ impl Vars {
         self.map.get(name)
     }
 
-    /// Sets `name` to `value`, keeping its flags; `export` also exports it.
+    /// Sets `name` to `value`, keeping its flags; `export` also exports it. For an array
+    /// this sets element 0.
     pub fn set(&mut self, name: &[u8], value: Vec<u8>, export: bool) -> Result<(), ReadOnly> {
         if let Some(v) = self.map.get_mut(name) {
             if v.readonly {
                 return Err(ReadOnly);
             }
-            v.value = Some(value);
             v.exported |= export;
+            if let Some(a) = v.array.as_mut() {
+                a.set(&Key::Index(0), value);
+                return Ok(());
+            }
+            v.value = Some(value);
             return Ok(());
         }
         self.map.insert(
@@ -72,7 +271,7 @@ impl Vars {
             Var {
                 value: Some(value),
                 exported: export,
-                readonly: false,
+                ..Var::default()
             },
         );
         Ok(())
@@ -83,25 +282,36 @@ impl Vars {
         match self.map.get(name) {
             Some(v) if v.readonly => Err(ReadOnly),
             Some(_) => {
-                // A local keeps its slot so the caller's value comes back on return.
-                if self.is_local(name) {
-                    if let Some(v) = self.map.get_mut(name) {
-                        v.value = None;
-                        v.exported = false;
+                // The innermost function that made `name` local: in the running function
+                // the local stays, unset, and the caller's value comes back on return;
+                // a local of a calling function goes away at once and the value it
+                // hid shows again (bash).
+                let owner = self
+                    .scopes
+                    .iter()
+                    .rposition(|s| s.iter().any(|(n, _)| n == name));
+                match owner {
+                    Some(i) if i + 1 == self.scopes.len() => {
+                        if let Some(v) = self.map.get_mut(name) {
+                            v.value = None;
+                            v.array = None;
+                            v.exported = false;
+                        }
                     }
-                } else {
-                    self.map.remove(name);
+                    Some(i) => {
+                        let frame = &mut self.scopes[i];
+                        let pos = frame.iter().position(|(n, _)| n == name);
+                        let old = pos.and_then(|p| frame.remove(p).1);
+                        self.restore(name, old);
+                    }
+                    None => {
+                        self.map.remove(name);
+                    }
                 }
                 Ok(())
             }
             None => Ok(()),
         }
-    }
-
-    fn is_local(&self, name: &[u8]) -> bool {
-        self.scopes
-            .last()
-            .is_some_and(|s| s.iter().any(|(n, _)| n == name))
     }
 
     /// Marks `name` exported (creating it without a value if needed).

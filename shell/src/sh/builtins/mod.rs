@@ -2,6 +2,7 @@
 //! (XCU 2.14) and regular ones are looked up in two sorted tables.
 
 pub mod cd;
+pub mod declare;
 pub mod exec;
 pub mod getopts;
 pub mod misc;
@@ -43,6 +44,7 @@ const REGULAR: &[(&[u8], Builtin)] = &[
     (b"builtin", misc::builtin),
     (b"cd", cd::cd),
     (b"command", misc::command),
+    (b"declare", declare::declare),
     (b"fg", misc::fg_bg),
     (b"getopts", getopts::getopts),
     (b"hash", misc::hash),
@@ -55,6 +57,7 @@ const REGULAR: &[(&[u8], Builtin)] = &[
     (b"read", read::read),
     (b"shopt", shopt::shopt),
     (b"type", misc::type_),
+    (b"typeset", declare::declare),
     (b"ulimit", misc::ulimit),
     (b"umask", misc::umask),
     (b"unalias", misc::unalias),

@@ -1,4 +1,4 @@
-//! `export`, `readonly`, `unset`, `local`.
+//! `export`, `readonly`, `unset`, `local` (the last two share `declare`'s machinery).
 
 use rbox_parser::syntax::is_name;
 
@@ -74,24 +74,24 @@ pub fn export(sh: &mut Shell, args: &[Vec<u8>]) -> R {
     Ok(0)
 }
 
-/// `readonly [-p] [name[=value]]...`.
+/// `readonly [-aAp] [name[=value]]...`.
 pub fn readonly(sh: &mut Shell, args: &[Vec<u8>]) -> R {
-    let rest: Vec<&Vec<u8>> = args[1..].iter().filter(|a| a.as_slice() != b"-p").collect();
-    if rest.is_empty() {
+    let Some((mut flags, first)) = super::declare::parse_flags(sh, b"readonly", args) else {
+        return Err(sh.fatal(2));
+    };
+    if args.len() == first {
         let text = listing(sh, "readonly ", |v| v.readonly);
         return Ok(out(sh, b"readonly", &text));
     }
-    for a in rest {
-        let (name, value) = split_assign(a);
+    for a in &args[first..] {
+        let (name, _) = split_assign(a);
         if !is_name(name) {
             return bad_name(sh, b"readonly", name);
         }
-        if let Some(v) = value {
-            sh.assign_or_fail(name, v.to_vec())?;
-        }
-        sh.vars.set_readonly(name);
     }
-    Ok(0)
+    flags.readonly = true;
+    flags.print = false;
+    super::declare::declare_names(sh, b"readonly", args, first, flags, false)
 }
 
 /// `unset [-fv] name...`.
@@ -117,6 +117,17 @@ pub fn unset(sh: &mut Shell, args: &[Vec<u8>]) -> R {
             sh.functions.remove(name);
             continue;
         }
+        if let Some(open) = name.iter().position(|&c| c == b'[')
+            && name.last() == Some(&b']')
+            && is_name(&name[..open])
+        {
+            st = st.max(unset_elem(
+                sh,
+                &name[..open],
+                &name[open + 1..name.len() - 1],
+            )?);
+            continue;
+        }
         if !is_name(name) {
             return bad_name(sh, b"unset", name);
         }
@@ -137,25 +148,66 @@ pub fn unset(sh: &mut Shell, args: &[Vec<u8>]) -> R {
     Ok(st)
 }
 
-/// `local [name[=value]]...` (only inside a function).
+/// `unset 'a[sub]'`: the subscript text is expanded as a word (`unset 'a[$i]'`), then
+/// taken as a key or an arithmetic index.
+fn unset_elem(sh: &mut Shell, name: &[u8], sub: &[u8]) -> R {
+    let Some(var) = sh.vars.var(name) else {
+        return Ok(0);
+    };
+    if var.array.is_none() {
+        sh.error2(&[b"unset: ", name].concat(), "not an array variable");
+        return Ok(1);
+    }
+    let text = expand_text(sh, sub)?;
+    let word = rbox_parser::syntax::Word::literal(&text);
+    let key = match sh.vars.array(name) {
+        Some(crate::sh::vars::Array::Assoc(_)) => crate::sh::vars::Key::Name(text),
+        _ => crate::sh::expand::param::key_of(sh, name, &word)?,
+    };
+    if sh.vars.unset_elem(name, &key).is_err() {
+        sh.error2(&[b"unset: ", name].concat(), "is read only");
+        return Ok(1);
+    }
+    Ok(0)
+}
+
+/// Expands `text` as the words of a command line would be (quotes removed), joined by
+/// blanks; text that does not parse is taken as it is.
+fn expand_text(sh: &mut Shell, text: &[u8]) -> Result<Vec<u8>, crate::sh::state::Ctl> {
+    use rbox_parser::syntax::{Command, NoAliases, Parser};
+    let src = [b": ".as_slice(), text].concat();
+    let mut p = Parser::new(&src);
+    let Ok(Some(list)) = p.next_complete_command(&NoAliases) else {
+        return Ok(text.to_vec());
+    };
+    let Some(Command::Simple(s)) = list
+        .items
+        .first()
+        .and_then(|i| i.and_or.first.commands.first())
+    else {
+        return Ok(text.to_vec());
+    };
+    let mut out = Vec::new();
+    for (i, w) in s.words.iter().skip(1).enumerate() {
+        if i > 0 {
+            out.push(b' ');
+        }
+        out.extend_from_slice(&crate::sh::expand::string(sh, w)?);
+    }
+    Ok(out)
+}
+
+/// `local [-aArx] [name[=value]]...` (only inside a function).
 pub fn local(sh: &mut Shell, args: &[Vec<u8>]) -> R {
     if !sh.vars.in_function() {
         sh.error2(b"local", "not in a function");
         return Ok(1);
     }
-    for a in &args[1..] {
-        if a.first() == Some(&b'-') {
-            continue;
-        }
-        let (name, value) = split_assign(a);
-        if !is_name(name) {
-            sh.error2(&[b"local: ", name].concat(), "bad variable name");
-            return Ok(1);
-        }
-        sh.vars.make_local(name);
-        if let Some(v) = value {
-            sh.assign_or_fail(name, v.to_vec())?;
-        }
+    let Some((flags, first)) = super::declare::parse_flags(sh, b"local", args) else {
+        return Ok(2);
+    };
+    if args.len() == first {
+        return Ok(0);
     }
-    Ok(0)
+    super::declare::declare_names(sh, b"local", args, first, flags, true)
 }

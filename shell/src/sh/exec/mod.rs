@@ -105,14 +105,20 @@ fn exempt_compound(p: &Pipeline) -> bool {
 pub fn run_pipeline(sh: &mut Shell, p: &Pipeline, tail: bool) -> R {
     sh.step()?;
     let st = if p.commands.len() == 1 {
-        if p.bang {
+        let st = if p.bang {
             sh.errexit_off += 1;
             let r = run_command(sh, &p.commands[0], false);
             sh.errexit_off -= 1;
             r?
         } else {
             run_command(sh, &p.commands[0], tail)?
+        };
+        // `${PIPESTATUS[@]}`: bash sets it for simple commands, not compound ones.
+        if let Command::Simple(_) = p.commands[0] {
+            sh.pipestatus.clear();
+            sh.pipestatus.push(st);
         }
+        st
     } else {
         process::run_pipeline_stages(sh, p)?
     };

@@ -6,6 +6,7 @@ use std::rc::Rc;
 use rbox_parser::arith::{self, ArithError, Vars};
 
 use crate::sh::state::{Ctl, Shell};
+use crate::sh::vars::{Array, Key};
 
 struct ShellVars<'a>(&'a mut Shell);
 
@@ -29,6 +30,39 @@ impl Vars for ShellVars<'_> {
             .map_err(|_| {
                 ArithError::new(format!("{}: is read only", String::from_utf8_lossy(name)))
             })
+    }
+
+    fn get_elem(&mut self, name: &[u8], index: i64) -> Result<Option<Vec<u8>>, ArithError> {
+        let key = self.key(name, index)?;
+        Ok(crate::sh::expand::param::elem(self.0, name, &key))
+    }
+
+    fn set_elem(&mut self, name: &[u8], index: i64, value: i64) -> Result<(), ArithError> {
+        let key = self.key(name, index)?;
+        self.0
+            .vars
+            .set_elem(name, &key, value.to_string().into_bytes())
+            .map_err(|_| {
+                ArithError::new(format!("{}: is read only", String::from_utf8_lossy(name)))
+            })
+    }
+}
+
+impl ShellVars<'_> {
+    /// The element an arithmetic subscript names: negative indices count from the end;
+    /// an associative array takes the number as its key.
+    fn key(&self, name: &[u8], index: i64) -> Result<Key, ArithError> {
+        match self.0.vars.array(name) {
+            Some(Array::Assoc(_)) => Ok(Key::Name(index.to_string().into_bytes())),
+            Some(a) => a.resolve(index).map(Key::Index).ok_or_else(|| {
+                ArithError::new(format!(
+                    "{}: bad array subscript",
+                    String::from_utf8_lossy(name)
+                ))
+            }),
+            None if index == -1 && self.0.vars.get(name).is_some() => Ok(Key::Index(0)),
+            None => Ok(Key::Index(index)),
+        }
     }
 }
 

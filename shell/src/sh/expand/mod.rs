@@ -4,12 +4,13 @@
 //! ([`pathname`]) and quote removal (quoted bytes are stored without their quotes).
 
 pub mod arith;
+pub mod assign;
 pub mod cond;
 pub mod param;
 pub mod pathname;
 pub mod split;
 
-use rbox_parser::syntax::{Param, ParamOp, Word, WordPart};
+use rbox_parser::syntax::{Param, ParamOp, Subscript, Word, WordPart};
 
 use super::state::{Ctl, Shell};
 
@@ -94,13 +95,35 @@ pub fn command_fields(sh: &mut Shell, words: &[Word]) -> Result<Vec<Vec<u8>>, Ct
         return fields(sh, words);
     }
     let mut out = Vec::with_capacity(words.len());
+    let mut arrays = Vec::new();
     for (i, w) in words.iter().enumerate() {
         if i > 0 && is_assignment_word(w) {
+            if let Some(WordPart::Array(elems)) = w.parts.last() {
+                // `declare a=(x y)`: the argument is the name, the elements go aside.
+                let head = Word {
+                    parts: w.parts[..w.parts.len() - 1].to_vec(),
+                };
+                let mut name = string(sh, &head)?;
+                name.pop();
+                let append = name.last() == Some(&b'+');
+                if append {
+                    name.pop();
+                }
+                let elems = assign::elements(sh, elems)?;
+                arrays.push(assign::DeclArray {
+                    arg: out.len(),
+                    append,
+                    elems,
+                });
+                out.push(name);
+                continue;
+            }
             out.push(string(sh, w)?);
         } else {
             word_fields(sh, w, &mut out)?;
         }
     }
+    sh.decl_arrays = arrays;
     Ok(out)
 }
 
@@ -236,6 +259,15 @@ fn expand_part(
             let v = arith::eval(sh, &text)?;
             push_result(buf, v.to_string().as_bytes(), quoted);
         }
+        WordPart::Array(words) => {
+            // Only assignments take `(...)`; anywhere else it reads as its words.
+            for (i, w) in words.iter().enumerate() {
+                if i > 0 {
+                    buf.push(b" ", if quoted { QUOTED } else { SPLIT });
+                }
+                expand_parts(sh, &w.parts, quoted, mode, buf)?;
+            }
+        }
         WordPart::Tilde(user) => match tilde(sh, user) {
             Some(home) => {
                 buf.mark();
@@ -263,7 +295,8 @@ pub fn push_result(buf: &mut WordBuf, s: &[u8], quoted: bool) {
 fn only_at(parts: &[WordPart]) -> bool {
     !parts.is_empty()
         && parts.iter().all(|p| {
-            matches!(p, WordPart::Param(pe) if pe.param == Param::Special(b'@')
+            matches!(p, WordPart::Param(pe) if (pe.param == Param::Special(b'@')
+                    || matches!(pe.param, Param::Index(_, Subscript::At)) && !pe.indirect)
                 && matches!(pe.op, ParamOp::Plain | ParamOp::Substring { .. }
                     | ParamOp::RemovePrefix { .. } | ParamOp::RemoveSuffix { .. }
                     | ParamOp::Replace { .. }))

@@ -1,17 +1,21 @@
 //! Parameter expansion (XCU 2.6.2) and the ash/bash forms `${x:o:l}` and `${x/p/r}`.
 
 use rbox_parser::pattern::Extent;
-use rbox_parser::syntax::{Param, ParamExp, ParamOp, ReplaceMode, Word};
+use rbox_parser::syntax::{Param, ParamExp, ParamOp, ReplaceMode, Subscript, Word};
 
 use super::{Mode, QUOTED, SPLIT, WordBuf, compile_pattern, expand_parts, push_result};
 use crate::sh::state::{Ctl, Shell};
+use crate::sh::vars::{Array, Key};
 
 /// The value of a single parameter (`@`/`*` joined as `"$*"`), or `None` when unset.
 pub fn lookup(sh: &mut Shell, p: &Param) -> Option<Vec<u8>> {
     match p {
         Param::Named(n) => {
             if let Some(v) = sh.vars.var(n) {
-                return v.value.clone();
+                return match &v.value {
+                    Some(s) => Some(s.clone()),
+                    None => v.array.as_ref().and_then(|a| a.first().map(<[u8]>::to_vec)),
+                };
             }
             match n.as_slice() {
                 b"RANDOM" => Some(sh.next_random().to_string().into_bytes()),
@@ -33,7 +37,130 @@ pub fn lookup(sh: &mut Shell, p: &Param) -> Option<Vec<u8>> {
             b'@' | b'*' => Some(join_star(sh)),
             _ => None,
         },
+        Param::Index(..) => None,
     }
+}
+
+/// The value of a parameter, array elements included (`${a[i]}` evaluates `i`).
+pub fn value(sh: &mut Shell, p: &Param) -> Result<Option<Vec<u8>>, Ctl> {
+    match p {
+        Param::Index(name, Subscript::Expr(w)) => {
+            let key = key_of(sh, name, w)?;
+            Ok(elem(sh, name, &key))
+        }
+        Param::Index(name, _) => Ok(list_of(sh, p).map(|vals| {
+            let _ = name;
+            vals.join(&b' ')
+        })),
+        _ => Ok(lookup(sh, p)),
+    }
+}
+
+/// The element of `name` at `key`; a scalar is an array of one element.
+pub fn elem(sh: &Shell, name: &[u8], key: &Key) -> Option<Vec<u8>> {
+    if let Some(a) = dynamic_array(sh, name) {
+        return a.get(key).map(<[u8]>::to_vec);
+    }
+    match sh.vars.array(name) {
+        Some(a) => a.get(key).map(<[u8]>::to_vec),
+        None => match key {
+            Key::Index(0) => sh.vars.get(name).map(<[u8]>::to_vec),
+            _ => None,
+        },
+    }
+}
+
+/// Evaluates a subscript for `name`: a key for associative arrays, else an arithmetic
+/// index (negative ones count from the end).
+pub fn key_of(sh: &mut Shell, name: &[u8], w: &Word) -> Result<Key, Ctl> {
+    if let Some(Array::Assoc(_)) = sh.vars.array(name) {
+        return Ok(Key::Name(super::string(sh, w)?));
+    }
+    let i = arith_word(sh, w)?;
+    if i >= 0 {
+        return Ok(Key::Index(i));
+    }
+    let resolved = match sh.vars.array(name) {
+        Some(a) => a.resolve(i),
+        None => (i == -1 && sh.vars.get(name).is_some()).then_some(0),
+    };
+    match resolved {
+        Some(r) => Ok(Key::Index(r)),
+        None => {
+            let mut m = name.to_vec();
+            m.extend_from_slice(b": bad array subscript");
+            sh.error(&m);
+            Err(sh.fatal(1))
+        }
+    }
+}
+
+/// The values a list parameter stands for: the positional parameters for `$@`/`$*`, the
+/// elements for `${a[@]}`/`${a[*]}`; `None` for any other parameter.
+pub fn list_of(sh: &Shell, p: &Param) -> Option<Vec<Vec<u8>>> {
+    match p {
+        Param::Special(b'@' | b'*') => Some(sh.positional.clone()),
+        Param::Index(name, Subscript::At | Subscript::Star)
+            if let Some(a) = dynamic_array(sh, name) =>
+        {
+            Some(a.values())
+        }
+        Param::Index(name, Subscript::At | Subscript::Star) => Some(match sh.vars.array(name) {
+            Some(a) => a.values(),
+            None => sh
+                .vars
+                .get(name)
+                .map(|v| vec![v.to_vec()])
+                .unwrap_or_default(),
+        }),
+        _ => None,
+    }
+}
+
+/// The arrays the shell keeps itself: `PIPESTATUS` (until it is assigned).
+fn dynamic_array(sh: &Shell, name: &[u8]) -> Option<Array> {
+    if name != b"PIPESTATUS" || sh.vars.var(name).is_some() {
+        return None;
+    }
+    let m = sh
+        .pipestatus
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (i as i64, s.to_string().into_bytes()))
+        .collect();
+    Some(Array::Indexed(m))
+}
+
+/// Whether the list parameter joins its values (`$*`, `${a[*]}`).
+fn is_star(p: &Param) -> bool {
+    matches!(p, Param::Special(b'*') | Param::Index(_, Subscript::Star))
+}
+
+/// Whether the variable behind `p` exists at all (for `set -u` on `${a[@]}`).
+fn list_is_set(sh: &Shell, p: &Param) -> bool {
+    match p {
+        Param::Index(name, _) => sh.vars.get(name).is_some() || sh.vars.array(name).is_some(),
+        _ => true,
+    }
+}
+
+/// `true` when the shell's character type is UTF-8 (`LC_ALL`, `LC_CTYPE`, `LANG`).
+fn utf8_locale(sh: &Shell) -> bool {
+    let v = [b"LC_ALL".as_slice(), b"LC_CTYPE", b"LANG"]
+        .iter()
+        .find_map(|n| sh.vars.get(n).filter(|v| !v.is_empty()));
+    v.is_some_and(|v| {
+        let l = v.to_ascii_lowercase();
+        l.windows(5).any(|w| w == b"utf-8") || l.windows(4).any(|w| w == b"utf8")
+    })
+}
+
+/// `${#x}`: bytes, or characters in a UTF-8 locale.
+fn str_len(sh: &Shell, v: &[u8]) -> usize {
+    if v.is_ascii() || !utf8_locale(sh) {
+        return v.len();
+    }
+    v.iter().filter(|&&c| c & 0xC0 != 0x80).count()
 }
 
 /// `"$*"`: the parameters joined by the first byte of IFS.
@@ -59,11 +186,55 @@ fn name_of(p: &Param) -> Vec<u8> {
         Param::Named(n) => n.clone(),
         Param::Positional(i) => i.to_string().into_bytes(),
         Param::Special(c) => vec![*c],
+        Param::Index(n, Subscript::At) => [n.as_slice(), b"[@]"].concat(),
+        Param::Index(n, Subscript::Star) => [n.as_slice(), b"[*]"].concat(),
+        Param::Index(n, Subscript::Expr(w)) => {
+            let mut s = n.clone();
+            s.push(b'[');
+            s.extend_from_slice(&rbox_parser::syntax::print_word(w));
+            s.push(b']');
+            s
+        }
     }
 }
 
-fn is_list(p: &Param) -> bool {
-    matches!(p, Param::Special(b'@' | b'*'))
+/// `${!ref}`: the parameter the value of `ref` names (`x`, `a[1]`, `a[@]`, `1`, `@`).
+fn indirect_target(sh: &mut Shell, p: &Param) -> Result<Param, Ctl> {
+    let Some(text) = value(sh, p)? else {
+        return Ok(Param::Named(Vec::new()));
+    };
+    Ok(parse_ref(&text).unwrap_or_else(|| Param::Named(Vec::new())))
+}
+
+/// A parameter reference as text: `name`, `name[sub]`, a number, a special character.
+pub fn parse_ref(text: &[u8]) -> Option<Param> {
+    if let Ok(s) = std::str::from_utf8(text)
+        && let Ok(n) = s.parse::<u32>()
+    {
+        return Some(if n == 0 {
+            Param::Special(b'0')
+        } else {
+            Param::Positional(n)
+        });
+    }
+    if let [c @ (b'@' | b'*' | b'#' | b'?' | b'-' | b'$' | b'!')] = text {
+        return Some(Param::Special(*c));
+    }
+    let open = text.iter().position(|&c| c == b'[');
+    let (name, sub) = match open {
+        Some(i) if text.last() == Some(&b']') => (&text[..i], Some(&text[i + 1..text.len() - 1])),
+        Some(_) => return None,
+        None => (text, None),
+    };
+    if !rbox_parser::syntax::is_name(name) {
+        return None;
+    }
+    Some(match sub {
+        None => Param::Named(name.to_vec()),
+        Some(b"@") => Param::Index(name.to_vec(), Subscript::At),
+        Some(b"*") => Param::Index(name.to_vec(), Subscript::Star),
+        Some(s) => Param::Index(name.to_vec(), Subscript::Expr(Word::literal(s))),
+    })
 }
 
 /// Reports an unset parameter under `set -u` and gives the fatal jump.
@@ -80,53 +251,54 @@ pub fn expand(
     mode: Mode,
     buf: &mut WordBuf,
 ) -> Result<(), Ctl> {
-    let list = is_list(&pe.param);
+    if pe.indirect {
+        return indirect(sh, pe, quoted, mode, buf);
+    }
+    let list = list_of(sh, &pe.param);
+    let star = is_star(&pe.param);
     match &pe.op {
         ParamOp::Plain => {
-            if list {
-                let values = sh.positional.clone();
-                emit_list(
-                    sh,
-                    &values,
-                    pe.param == Param::Special(b'*'),
-                    quoted,
-                    mode,
-                    buf,
-                );
+            if let Some(values) = list {
+                if values.is_empty() && sh.opts.nounset && !list_is_set(sh, &pe.param) {
+                    return Err(unset_error(sh, &pe.param));
+                }
+                emit_list(sh, &values, star, quoted, mode, buf);
                 return Ok(());
             }
-            match lookup(sh, &pe.param) {
+            match value(sh, &pe.param)? {
                 Some(v) => push_result(buf, &v, quoted),
                 None if sh.opts.nounset => return Err(unset_error(sh, &pe.param)),
                 None => {}
             }
         }
         ParamOp::Length => {
-            let n = if list {
-                sh.positional.len()
+            let n = if let Some(values) = &list {
+                values.len()
             } else {
-                match lookup(sh, &pe.param) {
-                    Some(v) => v.len(),
+                match value(sh, &pe.param)? {
+                    Some(v) => str_len(sh, &v),
                     None if sh.opts.nounset => return Err(unset_error(sh, &pe.param)),
                     None => 0,
                 }
             };
             push_result(buf, n.to_string().as_bytes(), quoted);
         }
+        ParamOp::Names { .. } => {}
         ParamOp::Default { colon, word }
         | ParamOp::Assign { colon, word }
         | ParamOp::Error { colon, word }
         | ParamOp::Alternative { colon, word } => {
-            let (set, value) = if list {
-                let n = sh.positional.len();
-                let nonempty = if pe.param == Param::Special(b'*') {
-                    sh.positional.iter().any(|p| !p.is_empty())
+            let (set, value) = if let Some(values) = &list {
+                let n = values.len();
+                let nonempty = if star && (quoted || mode == Mode::Str) {
+                    // "$*" is null when the joined text is (bash 5).
+                    !star_join(sh, values).is_empty()
                 } else {
-                    n > 1 || sh.positional.first().is_some_and(|p| !p.is_empty())
+                    n > 1 || values.first().is_some_and(|p| !p.is_empty())
                 };
                 (n > 0 && (!colon || nonempty), None)
             } else {
-                let v = lookup(sh, &pe.param);
+                let v = value(sh, &pe.param)?;
                 let set = match &v {
                     None => false,
                     Some(s) => !(*colon && s.is_empty()),
@@ -134,16 +306,8 @@ pub fn expand(
                 (set, v)
             };
             let emit_value = |sh: &mut Shell, buf: &mut WordBuf| {
-                if list {
-                    let values = sh.positional.clone();
-                    emit_list(
-                        sh,
-                        &values,
-                        pe.param == Param::Special(b'*'),
-                        quoted,
-                        mode,
-                        buf,
-                    );
+                if let Some(values) = &list {
+                    emit_list(sh, values, star, quoted, mode, buf);
                 } else if let Some(v) = &value {
                     push_result(buf, v, quoted);
                 }
@@ -165,12 +329,18 @@ pub fn expand(
                     if set {
                         emit_value(sh, buf);
                     } else {
-                        let Param::Named(name) = &pe.param else {
-                            sh.error2(&name_of(&pe.param), "bad variable name");
-                            return Err(sh.fatal(2));
-                        };
                         let v = super::string(sh, word)?;
-                        sh.assign_or_fail(name, v.clone())?;
+                        match &pe.param {
+                            Param::Named(name) => sh.assign_or_fail(name, v.clone())?,
+                            Param::Index(name, Subscript::Expr(w)) => {
+                                let key = key_of(sh, name, w)?;
+                                super::assign::set_elem_or_fail(sh, name, &key, v.clone())?;
+                            }
+                            _ => {
+                                sh.error2(&name_of(&pe.param), "bad variable name");
+                                return Err(sh.fatal(2));
+                            }
+                        }
                         push_result(buf, &v, quoted);
                     }
                 }
@@ -217,7 +387,7 @@ pub fn expand(
                     }
                 }
             };
-            with_values(sh, pe, quoted, mode, buf, cut)?;
+            with_values(sh, pe, list, quoted, mode, buf, cut)?;
         }
         ParamOp::Replace {
             mode: rmode,
@@ -233,7 +403,7 @@ pub fn expand(
             let rmode = *rmode;
             let empty_pat = pbuf.bytes.is_empty();
             let f = |v: &[u8]| replace(v, &pat, &rep, rmode, empty_pat);
-            with_values(sh, pe, quoted, mode, buf, f)?;
+            with_values(sh, pe, list, quoted, mode, buf, f)?;
         }
         ParamOp::Substring { offset, length } => {
             let off = arith_word(sh, offset)?;
@@ -241,7 +411,12 @@ pub fn expand(
                 Some(w) => Some(arith_word(sh, w)?),
                 None => None,
             };
-            if list {
+            if let Param::Index(name, Subscript::At | Subscript::Star) = &pe.param {
+                let slice = array_slice(sh, name, off, len);
+                emit_list(sh, &slice, star, quoted, mode, buf);
+                return Ok(());
+            }
+            if list.is_some() {
                 // ${@:o:l}: a slice of the parameters, $0 being index 0.
                 let mut all = vec![sh.arg0.clone()];
                 all.extend(sh.positional.iter().cloned());
@@ -265,17 +440,10 @@ pub fn expand(
                     .get(start as usize..end.max(start) as usize)
                     .unwrap_or_default()
                     .to_vec();
-                emit_list(
-                    sh,
-                    &slice,
-                    pe.param == Param::Special(b'*'),
-                    quoted,
-                    mode,
-                    buf,
-                );
+                emit_list(sh, &slice, star, quoted, mode, buf);
                 return Ok(());
             }
-            let v = match lookup(sh, &pe.param) {
+            let v = match value(sh, &pe.param)? {
                 Some(v) => v,
                 None if sh.opts.nounset => return Err(unset_error(sh, &pe.param)),
                 None => Vec::new(),
@@ -304,28 +472,120 @@ pub fn expand(
     Ok(())
 }
 
-/// Applies `f` to the parameter's value, or to each positional parameter for `@`/`*`.
-fn with_values(
+/// `${a[@]:off:len}`: the elements from index `off` on (negative: from the end), at
+/// most `len` of them.
+fn array_slice(sh: &Shell, name: &[u8], off: i64, len: Option<i64>) -> Vec<Vec<u8>> {
+    let pairs: Vec<(i64, Vec<u8>)> = match sh.vars.array(name) {
+        Some(Array::Indexed(m)) => m.iter().map(|(k, v)| (*k, v.clone())).collect(),
+        Some(Array::Assoc(v)) => v
+            .iter()
+            .enumerate()
+            .map(|(i, (_, x))| (i as i64, x.clone()))
+            .collect(),
+        None => sh
+            .vars
+            .get(name)
+            .map(|v| vec![(0, v.to_vec())])
+            .unwrap_or_default(),
+    };
+    let end_index = pairs.last().map_or(0, |p| p.0 + 1);
+    let start = if off < 0 { end_index + off } else { off };
+    if start < 0 {
+        return Vec::new();
+    }
+    let it = pairs
+        .into_iter()
+        .filter(|(k, _)| *k >= start)
+        .map(|(_, v)| v);
+    match len {
+        Some(l) if l >= 0 => it.take(l as usize).collect(),
+        _ => it.collect(),
+    }
+}
+
+/// `"$*"`-style join of `values` with the first byte of IFS.
+fn star_join(sh: &Shell, values: &[Vec<u8>]) -> Vec<u8> {
+    let sep: Option<u8> = match sh.vars.get(b"IFS") {
+        None => Some(b' '),
+        Some(s) => s.first().copied(),
+    };
+    let mut out = Vec::new();
+    for (i, v) in values.iter().enumerate() {
+        if i > 0
+            && let Some(c) = sep
+        {
+            out.push(c);
+        }
+        out.extend_from_slice(v);
+    }
+    out
+}
+
+/// `${!ref...}`, `${!a[@]}` (the keys) and `${!prefix@}` (the names).
+fn indirect(
     sh: &mut Shell,
     pe: &ParamExp,
     quoted: bool,
     mode: Mode,
     buf: &mut WordBuf,
-    f: impl Fn(&[u8]) -> Vec<u8>,
 ) -> Result<(), Ctl> {
-    if is_list(&pe.param) {
-        let values: Vec<Vec<u8>> = sh.positional.iter().map(|v| f(v)).collect();
-        emit_list(
-            sh,
-            &values,
-            pe.param == Param::Special(b'*'),
-            quoted,
-            mode,
-            buf,
-        );
+    if let ParamOp::Names { star } = pe.op {
+        let Param::Named(prefix) = &pe.param else {
+            return Ok(());
+        };
+        let names: Vec<Vec<u8>> = sh
+            .vars
+            .sorted()
+            .into_iter()
+            .filter(|(n, v)| n.starts_with(prefix) && (v.value.is_some() || v.array.is_some()))
+            .map(|(n, _)| n.to_vec())
+            .collect();
+        emit_list(sh, &names, star, quoted, mode, buf);
         return Ok(());
     }
-    let v = match lookup(sh, &pe.param) {
+    if let Param::Index(name, sub @ (Subscript::At | Subscript::Star)) = &pe.param
+        && pe.op == ParamOp::Plain
+    {
+        let keys = match sh.vars.array(name) {
+            Some(a) => a.keys(),
+            None if sh.vars.get(name).is_some() => vec![b"0".to_vec()],
+            None => Vec::new(),
+        };
+        emit_list(sh, &keys, *sub == Subscript::Star, quoted, mode, buf);
+        return Ok(());
+    }
+    let target = indirect_target(sh, &pe.param)?;
+    if target == Param::Named(Vec::new()) && pe.op == ParamOp::Plain {
+        let mut m = name_of(&pe.param);
+        m.extend_from_slice(b": invalid indirect expansion");
+        sh.error(&m);
+        return Err(sh.fatal(1));
+    }
+    let direct = ParamExp {
+        param: target,
+        op: pe.op.clone(),
+        braced: true,
+        indirect: false,
+    };
+    expand(sh, &direct, quoted, mode, buf)
+}
+
+/// Applies `f` to the parameter's value, or to each value of a list parameter.
+fn with_values(
+    sh: &mut Shell,
+    pe: &ParamExp,
+    list: Option<Vec<Vec<u8>>>,
+    quoted: bool,
+    mode: Mode,
+    buf: &mut WordBuf,
+    f: impl Fn(&[u8]) -> Vec<u8>,
+) -> Result<(), Ctl> {
+    if let Some(list) = list {
+        let values: Vec<Vec<u8>> = list.iter().map(|v| f(v)).collect();
+        emit_list(sh, &values, is_star(&pe.param), quoted, mode, buf);
+        return Ok(());
+    }
+    let v = match value(sh, &pe.param)? {
         Some(v) => v,
         None if sh.opts.nounset => return Err(unset_error(sh, &pe.param)),
         None => Vec::new(),
