@@ -1,5 +1,7 @@
-//! `read [-rs] [-p PROMPT] [-t SECS] [-n N] [-d DELIM] [-u FD] [name...]`: reads one
-//! line without reading past it, and splits it over the names with IFS.
+//! `read [-rs] [-p PROMPT] [-t SECS] [-n N] [-N N] [-d DELIM] [-u FD] [name...]`: reads
+//! one line without reading past it, and splits it over the names with IFS. bash's `-N N`
+//! reads exactly N bytes (fewer at end of input), delimiter or not, into the first name
+//! unsplit; `-t 0` only tells whether input is ready.
 
 use super::number;
 use crate::sh::state::{R, Shell};
@@ -10,6 +12,7 @@ struct Opts {
     prompt: Option<Vec<u8>>,
     timeout: Option<f64>,
     nchars: Option<usize>,
+    exact: bool,
     delim: u8,
     fd: i32,
 }
@@ -47,6 +50,7 @@ pub fn read(sh: &mut Shell, args: &[Vec<u8>]) -> R {
         prompt: None,
         timeout: None,
         nchars: None,
+        exact: false,
         delim: b'\n',
         fd: 0,
     };
@@ -78,7 +82,7 @@ pub fn read(sh: &mut Shell, args: &[Vec<u8>]) -> R {
             match c {
                 b'r' => o.raw = true,
                 b's' => o.silent = true,
-                b'p' | b't' | b'n' | b'd' | b'u' => {
+                b'p' | b't' | b'n' | b'N' | b'd' | b'u' => {
                     let Some(v) = value() else {
                         sh.error2(
                             b"read",
@@ -98,8 +102,11 @@ pub fn read(sh: &mut Shell, args: &[Vec<u8>]) -> R {
                                 return Ok(2);
                             }
                         },
-                        b'n' => match number(&v) {
-                            Some(n) if n >= 0 => o.nchars = Some(n as usize),
+                        b'n' | b'N' => match number(&v) {
+                            Some(n) if n >= 0 => {
+                                o.nchars = Some(n as usize);
+                                o.exact = c == b'N';
+                            }
                             _ => {
                                 sh.error2(
                                     b"read",
@@ -159,6 +166,16 @@ pub fn read(sh: &mut Shell, args: &[Vec<u8>]) -> R {
     } else {
         None
     };
+    if o.timeout == Some(0.0) {
+        let mut pfd = libc::pollfd {
+            fd: o.fd,
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        // SAFETY: poll on one valid pollfd, no wait.
+        let r = unsafe { libc::poll(&mut pfd, 1, 0) };
+        return Ok(u8::from(r <= 0 || pfd.revents & libc::POLLNVAL != 0));
+    }
     let deadline = o
         .timeout
         .map(|t| std::time::Instant::now() + std::time::Duration::from_secs_f64(t));
@@ -207,7 +224,7 @@ pub fn read(sh: &mut Shell, args: &[Vec<u8>]) -> R {
             count += 1;
             continue;
         }
-        if c == o.delim {
+        if c == o.delim && !o.exact {
             got_delim = true;
             break;
         }
@@ -231,6 +248,11 @@ pub fn read(sh: &mut Shell, args: &[Vec<u8>]) -> R {
     }
     if names.is_empty() {
         sh.assign_or_fail(b"REPLY", line)?;
+    } else if o.exact {
+        let mut first = Some(line);
+        for n in &names {
+            sh.assign_or_fail(n, first.take().unwrap_or_default())?;
+        }
     } else {
         let ifs = sh.ifs().to_vec();
         let values = split_read(&line, &esc, &ifs, names.len());
@@ -265,6 +287,16 @@ pub fn split_read(line: &[u8], esc: &[bool], ifs: &[u8], n: usize) -> Vec<Vec<u8
             let mut end = len;
             while end > i && is_ws(end - 1) {
                 end -= 1;
+            }
+            // A lone delimiter ending the line goes too (`a:b:` -> `b`, `b::` stays).
+            if end > i && is_ifs(end - 1) {
+                let mut q = end - 1;
+                while q > i && is_ws(q - 1) {
+                    q -= 1;
+                }
+                if q == i || !is_ifs(q - 1) {
+                    end = q;
+                }
             }
             out.push(line[i.min(end)..end].to_vec());
             break;
@@ -308,5 +340,10 @@ mod tests {
         assert_eq!(s("  a  b  c  ", " \t\n", 2), ["a", "b  c"]);
         assert_eq!(s("a:b::c", ":", 3), ["a", "b", ":c"]);
         assert_eq!(s("a", " ", 3), ["a", "", ""]);
+        assert_eq!(s("a:b:", ":", 2), ["a", "b"]);
+        assert_eq!(s("a:b::", ":", 2), ["a", "b::"]);
+        assert_eq!(s("xx", "x ", 2), ["", ""]);
+        assert_eq!(s("xxx", "x ", 2), ["", "xx"]);
+        assert_eq!(s("xax  ", "x ", 2), ["", "a"]);
     }
 }
