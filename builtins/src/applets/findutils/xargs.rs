@@ -407,7 +407,14 @@ struct Xargs<'c> {
     running: Vec<Running>,
 }
 
-/// A command started under `-P`.
+/// How a command ended.
+#[derive(Clone, Copy)]
+enum Ended {
+    Code(u8),
+    Signal(i32),
+}
+
+/// A command started and not yet waited for.
 struct Running {
     pid: i32,
     name: Vec<u8>,
@@ -438,6 +445,11 @@ impl Xargs<'_> {
             return Ok(());
         }
         let base = size_of(self.command);
+        if base > self.c.max_chars {
+            return Err(Error::msg(
+                "cannot fit single argument within argument list size limit",
+            ));
+        }
         let mut ran = false;
         loop {
             let mut argv = self.command.to_vec();
@@ -542,11 +554,11 @@ impl Xargs<'_> {
             return Err(Error::io(&name, &e).with_status(127));
         }
         ctx.stdout.flush()?;
-        if self.c.max_procs != 1 {
-            return self.start(ctx, argv, name);
+        self.start(ctx, argv, name)?;
+        if self.c.max_procs == 1 {
+            self.wait_all()?;
         }
-        let ran = ctx.spawn.run(&argv, &self.env);
-        self.outcome(name, ran)
+        Ok(())
     }
 
     /// `-P`: starts a command once a slot is free (waiting for one when all are busy).
@@ -559,12 +571,12 @@ impl Xargs<'_> {
             .unwrap_or(0);
         let mut env;
         let env_ref = match &self.c.slot_var {
-            Some(var) => {
+            Some(var) if self.c.max_procs != 1 => {
                 env = self.env.clone();
                 env.push((var.clone(), slot.to_string().into_bytes()));
                 &env
             }
-            None => &self.env,
+            _ => &self.env,
         };
         match ctx.spawn.start(&argv, env_ref, None) {
             Ok(child) => {
@@ -585,8 +597,8 @@ impl Xargs<'_> {
         loop {
             // xargs runs in its own process (Run::Fork): every child is one of ours.
             let (pid, status) = match waitpid(nix::unistd::Pid::from_raw(-1), None) {
-                Ok(WaitStatus::Exited(p, code)) => (p.as_raw(), code as u8),
-                Ok(WaitStatus::Signaled(p, sig, _)) => (p.as_raw(), 128u8.wrapping_add(sig as u8)),
+                Ok(WaitStatus::Exited(p, code)) => (p.as_raw(), Ended::Code(code as u8)),
+                Ok(WaitStatus::Signaled(p, sig, _)) => (p.as_raw(), Ended::Signal(sig as i32)),
                 Ok(_) | Err(nix::errno::Errno::EINTR) => continue,
                 Err(e) => {
                     self.running.clear();
@@ -615,20 +627,20 @@ impl Xargs<'_> {
 
     /// What a command's status means for xargs: 255 and signals stop it (124, 125),
     /// other failures give 123 at the end, a command that could not run 126 or 127.
-    fn outcome(&mut self, name: Vec<u8>, ran: io::Result<u8>) -> Result<(), Error> {
+    fn outcome(&mut self, name: Vec<u8>, ran: io::Result<Ended>) -> Result<(), Error> {
         match ran {
-            Ok(0) => Ok(()),
-            Ok(255) => {
+            Ok(Ended::Code(0)) => Ok(()),
+            Ok(Ended::Code(255)) => {
                 let mut m = name;
                 m.extend_from_slice(b": exited with status 255; aborting");
                 Err(Error::msg(m).with_status(124))
             }
-            Ok(s) if s > 128 => {
+            Ok(Ended::Signal(sig)) => {
                 let mut m = name;
-                m.extend_from_slice(format!(": terminated by signal {}", s - 128).as_bytes());
+                m.extend_from_slice(format!(": terminated by signal {sig}").as_bytes());
                 Err(Error::msg(m).with_status(125))
             }
-            Ok(_) => {
+            Ok(Ended::Code(_)) => {
                 self.failed = true;
                 Ok(())
             }
