@@ -120,6 +120,9 @@ impl<'a> Server<'a> {
         log: &'a mut dyn Write,
     ) -> io::Result<Server<'a>> {
         listener.set_nonblocking(true)?;
+        // std listens with a backlog of 128; bursts of many clients want more.
+        // SAFETY: listen on a socket this server owns; it only changes the backlog.
+        unsafe { libc::listen(listener.as_raw_fd(), 1024) };
         let ep = Epoll::new(EpollCreateFlags::EPOLL_CLOEXEC)?;
         let mut mask = SigSet::empty();
         for s in [
