@@ -222,6 +222,21 @@ fn cut_one(
     job: &Job,
     buf: &mut Vec<u8>,
 ) -> Result<(), Fail> {
+    if matches!(job.mode, Mode::Fields) && job.delim == job.term {
+        // GNU: with the line terminator as the delimiter the whole input is one line,
+        // and its lines are the fields.
+        let mut all = Vec::new();
+        src.read_to_end(&mut all).map_err(Fail::Read)?;
+        if all.is_empty() {
+            return Ok(());
+        }
+        buf.clear();
+        if select_fields(chomp(&all, job.term), job, buf) {
+            buf.push(job.term);
+            put(out, buf)?;
+        }
+        return Ok(());
+    }
     let mut recs = Records::new(src, job.term);
     while let Some(rec) = recs.next_record().map_err(Fail::Read)? {
         let line = chomp(rec, job.term);
@@ -241,34 +256,8 @@ fn cut_one(
                 }
             }
             Mode::Fields => {
-                if memchr::memchr(job.delim, line).is_none() {
-                    if job.only_delimited {
-                        continue;
-                    }
-                    buf.extend_from_slice(line);
-                } else {
-                    let od: &[u8] = match &job.out_delim {
-                        Some(d) => d,
-                        None => std::slice::from_ref(&job.delim),
-                    };
-                    let mut ri = 0;
-                    let mut first = true;
-                    for (i, field) in line.split(|&b| b == job.delim).enumerate() {
-                        let n = i + 1;
-                        while ri < job.ranges.len() && job.ranges[ri].1 < n {
-                            ri += 1;
-                        }
-                        let Some(&(lo, _)) = job.ranges.get(ri) else {
-                            break;
-                        };
-                        if n >= lo {
-                            if !first {
-                                buf.extend_from_slice(od);
-                            }
-                            first = false;
-                            buf.extend_from_slice(field);
-                        }
-                    }
+                if !select_fields(line, job, buf) {
+                    continue;
                 }
             }
         }
@@ -276,6 +265,40 @@ fn cut_one(
         put(out, buf)?;
     }
     Ok(())
+}
+
+/// The selected fields of `line` into `buf`; false when `-s` drops the line.
+fn select_fields(line: &[u8], job: &Job, buf: &mut Vec<u8>) -> bool {
+    if memchr::memchr(job.delim, line).is_none() {
+        if job.only_delimited {
+            return false;
+        }
+        buf.extend_from_slice(line);
+        return true;
+    }
+    let od: &[u8] = match &job.out_delim {
+        Some(d) => d,
+        None => std::slice::from_ref(&job.delim),
+    };
+    let mut ri = 0;
+    let mut first = true;
+    for (i, field) in line.split(|&b| b == job.delim).enumerate() {
+        let n = i + 1;
+        while ri < job.ranges.len() && job.ranges[ri].1 < n {
+            ri += 1;
+        }
+        let Some(&(lo, _)) = job.ranges.get(ri) else {
+            break;
+        };
+        if n >= lo {
+            if !first {
+                buf.extend_from_slice(od);
+            }
+            first = false;
+            buf.extend_from_slice(field);
+        }
+    }
+    true
 }
 
 #[cfg(test)]
@@ -317,6 +340,19 @@ mod tests {
             run("cut", &["-z", "-d:", "-f1"], b"a:b\0c:d\0").stdout,
             b"a\0c\0"
         );
+    }
+
+    #[test]
+    fn newline_delimiter_makes_one_line() {
+        assert_eq!(
+            cut(
+                &["-d", "\n", "-f", "2-3,5"],
+                "one\ntwo\nthree\nfour\nfive\nsix\n"
+            ),
+            "two\nthree\nfive\n"
+        );
+        assert_eq!(cut(&["-d", "\n", "-f", "2"], "a\nb"), "b\n");
+        assert_eq!(cut(&["-d", "\n", "-f", "1"], ""), "");
     }
 
     #[test]
