@@ -144,7 +144,14 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
         if name == b"-" {
             ins.push(In::Stdin);
         } else {
-            let f = open(name).map_err(|e| Error::io(name, &e))?;
+            // GNU cmp -s does not even say that a file cannot be opened.
+            let f = open(name).map_err(|e| {
+                if silent {
+                    Error::silent(2)
+                } else {
+                    Error::io(name, &e)
+                }
+            })?;
             sizes[k] = f.metadata().map(|m| m.len()).unwrap_or(0);
             ins.push(In::File(BufReader::with_capacity(BUF_SIZE, f)));
         }
