@@ -28,9 +28,10 @@ pub const APPLET: Applet = Applet::new("find", main, Run::Fork)
          -H, -L, -P\tFollow symlinks on the command line / everywhere / never\n\
          Operators:\t( EXPR )  ! EXPR  EXPR [-a] EXPR  EXPR -o EXPR  EXPR , EXPR\n\
          Options:\t-maxdepth N -mindepth N -depth -xdev -mount -follow -regextype T\n\
-         Tests:\t-name -iname -path -ipath -wholename -regex -iregex PATTERN\n\
+         Tests:\t-name -iname -path -ipath -wholename -regex -iregex -lname -ilname PATTERN\n\
          \t-type -xtype [fdlbcps] -size [+-]N[bckwMG] -empty -perm [-/]MODE\n\
          \t-mtime -atime -ctime -mmin -amin -cmin [+-]N -newer -anewer -cnewer FILE\n\
+         \t-newerXY REF (X, Y: a c m; Y t: REF is a date)\n\
          \t-user -group NAME -uid -gid -links -inum [+-]N -nouser -nogroup\n\
          \t-samefile FILE -readable -writable -executable -true -false\n\
          Actions:\t-print -print0 -printf FMT -ls -fprint FILE -fprint0 FILE\n\
@@ -40,7 +41,8 @@ pub const APPLET: Applet = Applet::new("find", main, Run::Fork)
     );
 
 fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
-    let parsed = parse::parse(ctx.args)?;
+    let zone = Tz::from_env(ctx.env);
+    let parsed = parse::parse(ctx.args, &zone)?;
     let env = env_pairs(ctx);
     if let Some(x) = parsed.execs.iter().find(|x| x.in_dir) {
         let action: &[u8] = if x.ok { b"-okdir" } else { b"-execdir" };
@@ -78,7 +80,7 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
             })
             .collect(),
         accounts: parsed.accounts,
-        tz: None,
+        tz: Some(zone.clone()),
         now,
         env,
         line_max,
@@ -226,6 +228,13 @@ impl Finder<'_, '_> {
             Expr::True => true,
             Expr::False => false,
             Expr::Name(p) => p.matches(base_name(it)),
+            Expr::LinkName(p) => {
+                st.st_mode & libc::S_IFMT == libc::S_IFLNK
+                    && nix::fcntl::readlinkat(it.parent, it.name).is_ok_and(|t| {
+                        use std::os::unix::ffi::OsStrExt as _;
+                        p.matches(t.as_bytes())
+                    })
+            }
             Expr::Path(p) => p.matches(it.path),
             Expr::Regex(re) => re
                 .find_span_at(it.path, 0)

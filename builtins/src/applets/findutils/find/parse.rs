@@ -88,6 +88,8 @@ pub(super) enum Expr {
         n: i64,
         unit: i64,
     },
+    /// `-lname`/`-ilname`: a symlink's target.
+    LinkName(Pattern),
     /// `-newer` and friends: the stamp is later than the reference's.
     Newer {
         stamp: Stamp,
@@ -199,10 +201,15 @@ struct Parser<'a> {
     out: Parsed,
     /// The last primary read, for the hint after "paths must precede expression".
     last: Vec<u8>,
+    /// The zone `-newerXt` dates are read in.
+    tz: &'a crate::common::time::Tz,
 }
 
 /// Parses find's whole command line: leading `-H -L -P -D -O`, the paths, the expression.
-pub(super) fn parse(args: &[Vec<u8>]) -> Result<Parsed, Error> {
+pub(super) fn parse<'a>(
+    args: &'a [Vec<u8>],
+    tz: &'a crate::common::time::Tz,
+) -> Result<Parsed, Error> {
     let mut pos = 0;
     let mut follow = Follow::Never;
     while let Some(a) = args.get(pos) {
@@ -232,6 +239,7 @@ pub(super) fn parse(args: &[Vec<u8>]) -> Result<Parsed, Error> {
         paths.push(b".".to_vec());
     }
     let mut p = Parser {
+        tz,
         args,
         pos,
         follow,
@@ -455,12 +463,13 @@ impl Parser<'_> {
                 let v = self.arg(name)?;
                 Expr::Name(pat(&v, name == b"-iname"))
             }
+            b"-lname" | b"-ilname" => {
+                let v = self.arg(name)?;
+                Expr::LinkName(pat(&v, name == b"-ilname"))
+            }
             b"-path" | b"-wholename" | b"-ipath" | b"-iwholename" => {
                 let v = self.arg(name)?;
                 Expr::Path(pat(&v, name.starts_with(b"-i")))
-            }
-            b"-lname" | b"-ilname" => {
-                return Err(err(cat(&[b"unsupported predicate ", &quote(name)])));
             }
             b"-regex" | b"-iregex" => {
                 let v = self.arg(name)?;
@@ -601,6 +610,51 @@ impl Parser<'_> {
                     stamp,
                     than: Stamp::Modify.of(&st),
                 }
+            }
+            _ if name.len() == 8
+                && name.starts_with(b"-newer")
+                && matches!(name.get(6), Some(b'a' | b'c' | b'm' | b'B'))
+                && matches!(name.get(7), Some(b'a' | b'c' | b'm' | b'B' | b't')) =>
+            {
+                let of = |c: Option<&u8>| match c {
+                    Some(b'a') => Some(Stamp::Access),
+                    Some(b'c') => Some(Stamp::Change),
+                    Some(b'm') => Some(Stamp::Modify),
+                    _ => None,
+                };
+                let (Some(stamp), y) = (of(name.get(6)), name.get(7)) else {
+                    return Err(err(
+                        "This system does not provide a way to find the birth time of a file.",
+                    ));
+                };
+                let than = if y == Some(&b't') {
+                    let v = self.arg(name)?;
+                    let now = std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .map_or((0, 0), |d| {
+                            (i64::try_from(d.as_secs()).unwrap_or(0), d.subsec_nanos())
+                        });
+                    let (t, ns) =
+                        crate::common::time::parse_date(&v, now, self.tz).ok_or_else(|| {
+                            err(cat(&[
+                                b"I cannot figure out how to interpret ",
+                                &quote(&v),
+                                b" as a date or time",
+                            ]))
+                        })?;
+                    (t, i64::from(ns))
+                } else {
+                    let st = self.reference(name)?;
+                    match of(y) {
+                        Some(s) => s.of(&st),
+                        None => {
+                            return Err(err(
+                                "This system does not provide a way to find the birth time of a file.",
+                            ));
+                        }
+                    }
+                };
+                Expr::Newer { stamp, than }
             }
             b"-perm" => {
                 let v = self.arg(name)?;

@@ -230,7 +230,11 @@ fn execdir_refuses_a_relative_path_entry() {
     assert!(super::check_path_for_execdir(b"/bin:/usr/bin", b"-execdir").is_ok());
     for bad in [&b"/bin::/usr/bin"[..], b".:/bin", b"/bin:", b""] {
         let e = super::check_path_for_execdir(bad, b"-execdir").unwrap_err();
-        assert!(e.to_string().starts_with("The current directory is included"), "{e}");
+        assert!(
+            e.to_string()
+                .starts_with("The current directory is included"),
+            "{e}"
+        );
     }
     let e = super::check_path_for_execdir(b"/bin:bin", b"-okdir").unwrap_err();
     assert_eq!(
