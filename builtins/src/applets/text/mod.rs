@@ -6,6 +6,7 @@ pub mod cat;
 pub mod cmp;
 pub mod comm;
 pub mod cut;
+pub mod diff;
 pub mod echo;
 pub mod expand;
 pub mod fold;
@@ -30,6 +31,7 @@ pub const APPLETS: &[&Applet] = &[
     &cmp::APPLET,
     &comm::APPLET,
     &cut::APPLET,
+    &diff::APPLET,
     &echo::APPLET,
     &expand::APPLET,
     &fold::APPLET,
