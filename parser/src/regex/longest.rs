@@ -42,9 +42,11 @@ pub(crate) struct Automata {
     pattern: String,
     /// Leftmost-first regex: match/no-match and the overall start.
     re: regex::bytes::Regex,
-    /// Lazy DFA with `MatchKind::All`: the longest end of an anchored search.
-    dfa: hybrid::dfa::DFA,
-    dfa_cache: Mutex<hybrid::dfa::Cache>,
+    /// Lazy DFA with `MatchKind::All`: the longest end of an anchored search. Built on
+    /// the first search that needs an end (grep's line selection never does); `None` if
+    /// it cannot be built (a huge pattern: thousands of `grep -f` lines), then the
+    /// PikeVM finds the end.
+    dfa: OnceLock<Option<(hybrid::dfa::DFA, Mutex<hybrid::dfa::Cache>)>>,
     /// Fallback for the longest end if the lazy DFA gives up (it should not: no Unicode).
     pike: OnceLock<Result<(PikeVM, Mutex<pikevm::Cache>), RegexError>>,
     /// `(?:P)\z`, for groups of a match that ends at the end of the haystack.
@@ -63,18 +65,10 @@ impl Automata {
                 regex::Error::CompiledTooBig(_) => RegexError::TooBig,
                 other => build_error(other.to_string()),
             })?;
-        let dfa = hybrid::dfa::DFA::builder()
-            .configure(hybrid::dfa::DFA::config().match_kind(MatchKind::All))
-            .syntax(syntax_config())
-            .thompson(thompson::Config::new().utf8(false))
-            .build(&pattern)
-            .map_err(|e| build_error(e.to_string()))?;
-        let dfa_cache = Mutex::new(dfa.create_cache());
         Ok(Automata {
             pattern,
             re,
-            dfa,
-            dfa_cache,
+            dfa: OnceLock::new(),
             pike: OnceLock::new(),
             caps_end: OnceLock::new(),
             caps_mid: OnceLock::new(),
@@ -107,19 +101,31 @@ impl Automata {
         };
         let s = m.start();
         let input = Input::new(hay).range(s..).anchored(Anchored::Yes);
-        let dfa_end = {
-            let mut cache = self
-                .dfa_cache
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner);
-            self.dfa.try_search_fwd(&mut cache, &input)
-        };
+        let dfa_end = self.longest_dfa().map(|(dfa, cache)| {
+            let mut cache = cache.lock().unwrap_or_else(PoisonError::into_inner);
+            dfa.try_search_fwd(&mut cache, &input)
+        });
         let end = match dfa_end {
-            Ok(Some(hm)) => hm.offset(),
-            Ok(None) => m.end(),
-            Err(_) => self.pike_end(&input)?.unwrap_or(m.end()),
+            Some(Ok(Some(hm))) => hm.offset(),
+            Some(Ok(None)) => m.end(),
+            Some(Err(_)) | None => self.pike_end(&input)?.unwrap_or(m.end()),
         };
         Ok(Some((s, end.max(m.end()))))
+    }
+
+    fn longest_dfa(&self) -> Option<&(hybrid::dfa::DFA, Mutex<hybrid::dfa::Cache>)> {
+        self.dfa
+            .get_or_init(|| {
+                let dfa = hybrid::dfa::DFA::builder()
+                    .configure(hybrid::dfa::DFA::config().match_kind(MatchKind::All))
+                    .syntax(syntax_config())
+                    .thompson(thompson::Config::new().utf8(false))
+                    .build(&self.pattern)
+                    .ok()?;
+                let cache = Mutex::new(dfa.create_cache());
+                Some((dfa, cache))
+            })
+            .as_ref()
     }
 
     fn pike_end(&self, input: &Input<'_>) -> Result<Option<usize>, RegexError> {

@@ -348,6 +348,27 @@ fn shortest_end_is_a_match_end() {
 }
 
 #[test]
+fn huge_literal_alternations_work() {
+    // `grep -f` with thousands of lines: too big for the lazy DFA's default cache, so
+    // the longest end comes from the PikeVM.
+    let words: Vec<String> = (0..4000)
+        .map(|i| format!("w{i:05}{}", "abcdefghij".repeat(3)))
+        .collect();
+    let pat = words.join("|");
+    let re = Regex::new(pat.as_bytes(), &flags("E")).unwrap();
+    let hay = format!("xx {} yy", words[3999]);
+    assert!(re.is_match(hay.as_bytes()));
+    assert_eq!(
+        re.find_span_at(hay.as_bytes(), 0),
+        Some((3, 3 + words[3999].len()))
+    );
+    assert_eq!(
+        re.shortest_end_at(hay.as_bytes(), 0),
+        Some(3 + words[3999].len())
+    );
+}
+
+#[test]
 fn backtracker_is_bounded() {
     // Exponential for a backtracker; must give up rather than hang.
     let re = Regex::new(b"\\(a*\\)*\\(a*\\)*\\(a*\\)*b\\1", &flags("B")).unwrap();
