@@ -9,16 +9,19 @@ use crate::prelude::*;
 /// The `xxd` applet.
 pub const APPLET: Applet = Applet::new("xxd", main, Run::Fork)
     .dir(InstallDir::UsrBin)
-    .usage("[-abipru] [-c COLS] [-g BYTES] [-l LEN] [-s SEEK] [INFILE [OUTFILE]]")
+    .usage("[-abeipru] [-c COLS] [-g BYTES] [-l LEN] [-o OFF] [-s SEEK] [INFILE [OUTFILE]]")
     .help(
         "Hex dump INFILE (standard input for - or none), or with -r turn a dump back into\n\
          bytes.\n\n\
          -a\tShow a run of all-zero lines as *\n\
          -b\tBits instead of hex (6 bytes a line)\n\
-         -c COLS\tBytes per line (default 16, -p 30, -i 12, -b 6)\n\
+         -c COLS\tBytes per line (default 16, -p 30, -i 12, -b 6); with -r, at most\n\
+         \tCOLS bytes are read from each line\n\
+         -e\tLittle-endian: each group's bytes in reverse order (groups of 4)\n\
          -g BYTES\tBytes per group (default 2, -b 1; 0: one group)\n\
          -i\tC include file style\n\
          -l LEN\tStop after LEN bytes\n\
+         -o OFF\tAdd OFF to the offsets shown\n\
          -p\tPlain hex, no offsets or text\n\
          -r\tReverse: read a dump (with -p, plain hex) and write the bytes\n\
          -s SEEK\tStart at byte SEEK\n\
@@ -41,6 +44,8 @@ struct Dump {
     group: usize,
     upper: bool,
     autoskip: bool,
+    /// `-e`: groups shown little-endian.
+    little: bool,
     offset: u64,
     line: Vec<u8>,
     /// The last line was all zeros (for -a), and whether one is held back for the end.
@@ -124,7 +129,19 @@ impl Dump {
         } else {
             self.group
         };
+        if self.little && self.style == Style::Normal {
+            for chunk in line.chunks(group) {
+                out.resize(out.len() + (group - chunk.len()) * 2, b' ');
+                for &b in chunk.iter().rev() {
+                    self.hex(b, out);
+                }
+                out.push(b' ');
+            }
+        }
         for (i, &b) in line.iter().enumerate() {
+            if self.little && self.style == Style::Normal {
+                break;
+            }
             if self.style == Style::Bits {
                 for k in (0..8).rev() {
                     out.push(if b >> k & 1 == 1 { b'1' } else { b'0' });
@@ -183,8 +200,8 @@ fn number(v: &[u8], what: &str) -> Result<u64, Error> {
 fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
     let mut style = Style::Normal;
     let (mut cols, mut group) = (None::<usize>, None::<usize>);
-    let (mut upper, mut reverse, mut autoskip) = (false, false, false);
-    let (mut len, mut seek) = (None::<u64>, 0u64);
+    let (mut upper, mut reverse, mut autoskip, mut little) = (false, false, false, false);
+    let (mut len, mut seek, mut shift) = (None::<u64>, 0u64, 0u64);
     let mut files = Vec::new();
     let mut opts = ctx.opts(LONGS);
     while let Some(arg) = opts.next()? {
@@ -194,6 +211,8 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
             Arg::Short('p') => style = Style::Plain,
             Arg::Short('i') => style = Style::Include,
             Arg::Short('u') => upper = true,
+            Arg::Short('e') => little = true,
+            Arg::Short('o') => shift = number(&opts.value()?, "offset")?,
             Arg::Short('r') => reverse = true,
             Arg::Short('c') => cols = Some(parse_number(&opts.value()?, "number of columns")?),
             Arg::Short('g') => group = Some(parse_number(&opts.value()?, "group size")?),
@@ -224,7 +243,7 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
         let bytes = if style == Style::Plain {
             unplain(&data)
         } else {
-            undump(&data)
+            undump(&data, cols.unwrap_or(16).max(1))
         };
         return write_out(ctx, outfile.as_mut(), &bytes);
     }
@@ -237,14 +256,24 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
     if cols == 0 || (cols > 256 && matches!(style, Style::Normal | Style::Bits)) {
         return Err(Error::msg("invalid number of columns (max. 256).").with_status(1));
     }
-    let group = group.unwrap_or(if style == Style::Bits { 1 } else { 2 });
+    let group = group.unwrap_or(match style {
+        Style::Bits => 1,
+        _ if little => 4,
+        _ => 2,
+    });
+    if little && style == Style::Normal && !group.is_power_of_two() {
+        return Err(
+            Error::msg("number of octets per group must be a power of 2 with -e.").with_status(1),
+        );
+    }
     let mut d = Dump {
         style,
         cols,
         group,
         upper,
         autoskip,
-        offset: seek,
+        little,
+        offset: seek.wrapping_add(shift),
         line: Vec::with_capacity(cols),
         prev_zero: false,
         held: None,
@@ -326,25 +355,43 @@ fn unplain(data: &[u8]) -> Vec<u8> {
     out
 }
 
-/// `xxd -r`: each line is `OFFSET: hex...  text`; bytes land at their offsets (gaps
-/// are zero-filled).
-fn undump(data: &[u8]) -> Vec<u8> {
+/// `xxd -r`: each line is `OFFSET: hex...  text` (the colon may be missing: then the
+/// offset is the first run of hex digits); at most `cols` bytes a line, landing at
+/// their offsets (gaps are zero-filled).
+fn undump(data: &[u8], cols: usize) -> Vec<u8> {
     let mut out = Vec::new();
     for line in data.split(|&b| b == b'\n') {
-        let Some(colon) = line.iter().position(|&b| b == b':') else {
-            continue;
+        let lead = line
+            .iter()
+            .take_while(|&&b| b == b' ' || b == b'\t')
+            .count();
+        let line = line.get(lead..).unwrap_or_default();
+        let (addr, rest) = match line.iter().position(|&b| b == b':') {
+            Some(colon) => (
+                line.get(..colon).unwrap_or_default(),
+                line.get(colon + 1..).unwrap_or_default(),
+            ),
+            None => {
+                let n = line.iter().take_while(|b| b.is_ascii_hexdigit()).count();
+                (
+                    line.get(..n).unwrap_or_default(),
+                    line.get(n..).unwrap_or_default(),
+                )
+            }
         };
-        let addr = line.get(..colon).unwrap_or_default();
         let Some(mut pos) = std::str::from_utf8(addr)
             .ok()
             .and_then(|s| usize::from_str_radix(s.trim(), 16).ok())
         else {
             continue;
         };
-        let rest = line.get(colon + 1..).unwrap_or_default();
         let mut i = 0;
         let mut spaces = 0;
+        let mut taken = 0;
         while let Some(&c) = rest.get(i) {
+            if taken == cols {
+                break;
+            }
             if c == b' ' {
                 spaces += 1;
                 if spaces >= 2 && i > 1 {
@@ -365,6 +412,7 @@ fn undump(data: &[u8]) -> Vec<u8> {
             }
             pos += 1;
             i += 2;
+            taken += 1;
         }
     }
     out
