@@ -2,19 +2,35 @@
 
 use crate::sh::state::{R, Shell};
 
-/// `getopts`.
+/// `getopts`. OPTARG and OPTIND are set before the name, so a bad name (status 2, as in
+/// dash and busybox) still leaves them as the option made them.
 pub fn getopts(sh: &mut Shell, args: &[Vec<u8>]) -> R {
     let (Some(spec), Some(name)) = (args.get(1), args.get(2)) else {
         sh.error(b"getopts: usage: getopts optstring var [arg...]");
         return Ok(2);
     };
+    let mut value = Vec::new();
+    let st = next_option(sh, spec, args, &mut value)?;
+    if !rbox_parser::syntax::is_name(name) {
+        sh.error2(
+            &[b"getopts: ", name.as_slice()].concat(),
+            "bad variable name",
+        );
+        return Ok(2);
+    }
+    sh.assign_or_fail(name, value)?;
+    Ok(st)
+}
+
+/// Steps over the next option: sets OPTARG and OPTIND, leaves the name's value in `out`.
+fn next_option(sh: &mut Shell, spec: &[u8], args: &[Vec<u8>], out: &mut Vec<u8>) -> R {
     let params: Vec<Vec<u8>> = if args.len() > 3 {
         args[3..].to_vec()
     } else {
         sh.positional.clone()
     };
     let silent = spec.first() == Some(&b':');
-    let spec = if silent { &spec[1..] } else { &spec[..] };
+    let spec = if silent { &spec[1..] } else { spec };
     let mut optind = sh
         .vars
         .get(b"OPTIND")
@@ -28,20 +44,21 @@ pub fn getopts(sh: &mut Shell, args: &[Vec<u8>]) -> R {
         Ok(())
     };
     let Some(arg) = params.get(optind - 1) else {
-        sh.assign_or_fail(name, b"?".to_vec())?;
+        *out = b"?".to_vec();
         let _ = sh.vars.unset(b"OPTARG");
-        finish(sh, optind, 0)?;
+        // Past the end (OPTIND left over from other arguments): one past the last, as bash.
+        finish(sh, optind.min(params.len() + 1), 0)?;
         return Ok(1);
     };
     if pos == 0 {
         if arg.len() < 2 || arg[0] != b'-' {
-            sh.assign_or_fail(name, b"?".to_vec())?;
+            *out = b"?".to_vec();
             let _ = sh.vars.unset(b"OPTARG");
             finish(sh, optind, 0)?;
             return Ok(1);
         }
         if arg == b"--" {
-            sh.assign_or_fail(name, b"?".to_vec())?;
+            *out = b"?".to_vec();
             let _ = sh.vars.unset(b"OPTARG");
             finish(sh, optind + 1, 0)?;
             return Ok(1);
@@ -64,7 +81,7 @@ pub fn getopts(sh: &mut Shell, args: &[Vec<u8>]) -> R {
             let _ = sh.vars.unset(b"OPTARG");
             sh.error(format!("Illegal option -{}", char::from(c)).as_bytes());
         }
-        sh.assign_or_fail(name, b"?".to_vec())?;
+        *out = b"?".to_vec();
         if at_end {
             optind += 1;
             pos = 0;
@@ -82,25 +99,25 @@ pub fn getopts(sh: &mut Shell, args: &[Vec<u8>]) -> R {
         match value {
             Some(v) => {
                 sh.assign_or_fail(b"OPTARG", v)?;
-                sh.assign_or_fail(name, vec![c])?;
+                *out = vec![c];
                 finish(sh, optind + 1, 0)?;
             }
             None => {
                 if silent {
                     sh.assign_or_fail(b"OPTARG", vec![c])?;
-                    sh.assign_or_fail(name, b":".to_vec())?;
+                    *out = b":".to_vec();
                 } else {
                     let _ = sh.vars.unset(b"OPTARG");
                     sh.error(format!("No arg for -{} option", char::from(c)).as_bytes());
-                    sh.assign_or_fail(name, b"?".to_vec())?;
+                    *out = b"?".to_vec();
                 }
                 finish(sh, optind, 0)?;
             }
         }
         return Ok(0);
     }
-    let _ = sh.vars.unset(b"OPTARG");
-    sh.assign_or_fail(name, vec![c])?;
+    sh.assign_or_fail(b"OPTARG", Vec::new())?;
+    *out = vec![c];
     if at_end {
         optind += 1;
         pos = 0;

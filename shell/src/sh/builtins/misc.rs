@@ -674,13 +674,36 @@ pub fn printf(sh: &mut Shell, args: &[Vec<u8>]) -> R {
     Ok(exec::simple::inproc(sh, applet, args, &[], None))
 }
 
-/// `umask [-S] [mode]`.
+/// `umask [-p] [-S] [mode]`: `-p` prints `umask 0022`, which reads back (bash).
 pub fn umask(sh: &mut Shell, args: &[Vec<u8>]) -> R {
     let mut i = 1;
     let mut symbolic = false;
-    if args.get(1).is_some_and(|a| a == b"-S") {
-        symbolic = true;
-        i = 2;
+    let mut reusable = false;
+    while let Some(a) = args.get(i) {
+        match a.as_slice() {
+            b"--" => {
+                i += 1;
+                break;
+            }
+            [b'-', flags @ ..] if !flags.is_empty() => {
+                for &f in flags {
+                    match f {
+                        b'S' => symbolic = true,
+                        b'p' => reusable = true,
+                        _ => {
+                            sh.error2(b"umask", &format!("Illegal option -{}", char::from(f)));
+                            return Ok(2);
+                        }
+                    }
+                }
+                i += 1;
+            }
+            _ => break,
+        }
+    }
+    if args.len() > i + 1 {
+        sh.error2(b"umask", "too many arguments");
+        return Ok(2);
     }
     // SAFETY: umask is always safe; read and restore.
     let cur = unsafe {
@@ -706,6 +729,8 @@ pub fn umask(sh: &mut Shell, args: &[Vec<u8>]) -> R {
                 s
             };
             format!("u={},g={},o={}\n", part(6), part(3), part(0))
+        } else if reusable {
+            format!("umask {cur:04o}\n")
         } else {
             format!("{cur:04o}\n")
         };
@@ -766,9 +791,16 @@ pub fn ulimit(sh: &mut Shell, args: &[Vec<u8>]) -> R {
                     }
                 }
             }
+        } else if value.is_some() {
+            sh.error2(b"ulimit", "too many arguments");
+            return Ok(2);
         } else {
             value = Some(a.clone());
         }
+    }
+    if all && value.is_some() {
+        sh.error2(b"ulimit", "too many arguments");
+        return Ok(2);
     }
     let get = |res| {
         let mut rl = libc::rlimit {
