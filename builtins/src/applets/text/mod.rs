@@ -16,6 +16,7 @@ pub mod nl;
 pub mod paste;
 pub mod rev;
 pub mod sort;
+pub mod strings;
 mod tabs;
 pub mod tac;
 pub mod tail;
@@ -41,6 +42,7 @@ pub const APPLETS: &[&Applet] = &[
     &paste::APPLET,
     &rev::APPLET,
     &sort::APPLET,
+    &strings::APPLET,
     &tac::APPLET,
     &tail::APPLET,
     &tr::APPLET,
