@@ -110,8 +110,9 @@ pub fn format(fmt: &[u8], args: &[Value], convfmt: &[u8], out: &mut Vec<u8>) {
                         let n = if n.is_finite() { n.trunc() } else { 0.0 };
                         vec![(n.rem_euclid(256.0)) as u8]
                     }
-                    Value::Uninit => Vec::new(),
-                    Value::Str(s) => s.get(..1).unwrap_or_default().to_vec(),
+                    // gawk and mawk: an uninitialised value or "" gives a NUL.
+                    Value::Uninit => vec![0],
+                    Value::Str(s) => s.get(..1).unwrap_or(&[0]).to_vec(),
                 };
                 pad(out, &byte, width, fl.left, false);
             }
