@@ -825,3 +825,51 @@ fn drops_privileges_after_binding() {
     let uid_line = st.lines().find(|l| l.starts_with("Uid:")).unwrap();
     assert_eq!(uid_line.split_whitespace().nth(1), Some("65534"));
 }
+
+#[test]
+fn large_cgi_output_reaches_a_slow_reader_whole() {
+    let home = site("cgibig");
+    script(
+        &home,
+        "big",
+        "#!/bin/sh\nprintf 'Content-Type: application/octet-stream\\n\\n'\nhead -c 3000000 /dev/zero | tr '\\0' a\n",
+    );
+    let srv = Server::start(&home, &[]);
+    let mut s = srv.connect();
+    s.write_all(b"GET /cgi-bin/big HTTP/1.0\r\n\r\n").unwrap();
+    // Read slowly at first, so the server has to stop and restart reading the pipe.
+    let mut first = [0u8; 1000];
+    s.read_exact(&mut first).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    let rest = read_to_close(&mut s);
+    let all = String::from_utf8_lossy(&first).into_owned() + &rest;
+    assert_eq!(status(&all), 200);
+    let b = body(&all);
+    assert_eq!(b.len(), 3_000_000);
+    assert!(b.bytes().all(|c| c == b'a'));
+}
+
+#[test]
+fn verbose_logs_each_request() {
+    let home = site("verbose");
+    let mut srv = Server::start(&home, &["-v"]);
+    assert_eq!(curl(&[&srv.url("/hello.txt")]).1, 200);
+    assert_eq!(curl(&[&srv.url("/nope")]).1, 404);
+    let _ = srv.child.kill();
+    let _ = srv.child.wait();
+    let mut err = String::new();
+    srv.child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 3, "{err}");
+    assert!(lines[0].ends_with(" HEAD / 200"), "{err}"); // the start-up probe
+    assert!(
+        lines[1].starts_with("httpd: 127.0.0.1:") && lines[1].ends_with(" GET /hello.txt 200"),
+        "{err}"
+    );
+    assert!(lines[2].ends_with(" GET /nope 404"), "{err}");
+}
