@@ -211,6 +211,10 @@ pub fn main(args: &[Vec<u8>], env: &[(Vec<u8>, Vec<u8>)]) -> u8 {
         sh.positional = rest[1..].to_vec();
         Source::File(rest[0].clone())
     };
+    if sh.opts.interactive && !sh.opts.vi {
+        // Line editing starts in emacs mode, as in bash and ash.
+        sh.opts.emacs = true;
+    }
     if sh.opts.interactive
         && let Some(envfile) = sh.vars.get(b"ENV").map(<[u8]>::to_vec)
     {

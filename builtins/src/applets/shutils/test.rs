@@ -9,7 +9,8 @@
 //!   coreutils saturates silently), and `` [: missing `]' ``; all with status 2;
 //! - `==` is `=` (bash, GNU, busybox; dash refuses it); `-a FILE` as a unary operator
 //!   is "exists" (bash; the others refuse it);
-//! - `-t FD` with a non-number is false (bash), not an error (dash, GNU);
+//! - `-t FD` with a non-number is `X: integer expression expected`, status 2 (dash, GNU;
+//!   bash says false); a number beyond the fd range is false;
 //! - `! ! ! a` follows the counted rules (false), not dash's grammar (true).
 
 use std::ffi::OsStr;
@@ -166,7 +167,7 @@ impl<'a> Parser<'a> {
         if x == b"!" {
             Ok(y.is_empty())
         } else if is_unary(x) {
-            Ok(self.unary(x, y))
+            self.unary(x, y)
         } else {
             Err(err(x, "unary operator expected"))
         }
@@ -247,14 +248,17 @@ impl<'a> Parser<'a> {
             && is_unary(word)
         {
             self.pos += 2;
-            return Ok(self.unary(word, operand));
+            return self.unary(word, operand);
         }
         self.pos += 1;
         Ok(!word.is_empty())
     }
 
-    fn unary(&self, op: &[u8], arg: &[u8]) -> bool {
-        match op {
+    fn unary(&self, op: &[u8], arg: &[u8]) -> Result<bool, Error> {
+        if op == b"-t" && integer(arg).is_none() {
+            return Err(err(arg, "integer expression expected"));
+        }
+        Ok(match op {
             b"-n" => !arg.is_empty(),
             b"-z" => arg.is_empty(),
             b"-t" => self.is_tty(arg),
@@ -263,7 +267,7 @@ impl<'a> Parser<'a> {
             b"-w" => access(arg, AccessFlags::W_OK),
             b"-x" => access(arg, AccessFlags::X_OK),
             _ => fs::metadata(path(arg)).is_ok_and(|m| file_test(op, &m)),
-        }
+        })
     }
 
     fn is_tty(&self, arg: &[u8]) -> bool {
@@ -545,8 +549,9 @@ mod tests {
             ("-x", &f, 1),
             ("-x", d, 0),
             ("-r", &nope, 1),
-            ("-t", "x", 1),
-            ("-t", "99999999999999999999", 1),
+            ("-t", "x", 2),
+            ("-t", "99999999999999999999", 2),
+            ("-t", "12345678910", 1),
             ("-t", "1", 1),
         ];
         for (op, file, want) in cases {

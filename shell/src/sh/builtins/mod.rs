@@ -9,6 +9,7 @@ pub mod misc;
 pub mod read;
 pub mod set;
 pub mod shopt;
+pub mod test;
 pub mod trap;
 pub mod vars;
 
@@ -39,6 +40,7 @@ const SPECIAL: &[(&[u8], Builtin)] = &[
 
 /// Regular shell builtins, sorted.
 const REGULAR: &[(&[u8], Builtin)] = &[
+    (b"[", test::test),
     (b"alias", misc::alias),
     (b"bg", misc::fg_bg),
     (b"builtin", misc::builtin),
@@ -56,6 +58,7 @@ const REGULAR: &[(&[u8], Builtin)] = &[
     (b"pwd", cd::pwd),
     (b"read", read::read),
     (b"shopt", shopt::shopt),
+    (b"test", test::test),
     (b"type", misc::type_),
     (b"typeset", declare::declare),
     (b"ulimit", misc::ulimit),
