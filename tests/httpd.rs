@@ -873,3 +873,44 @@ fn verbose_logs_each_request() {
     );
     assert!(lines[2].ends_with(" GET /nope 404"), "{err}");
 }
+
+#[test]
+fn few_file_descriptors_mean_fewer_connections() {
+    let home = site("emfile");
+    let port = free_port();
+    // 16 fds: after the standard ones, home, epoll, signalfd and the listener, only a
+    // few connections fit.
+    let child = Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -n 16 && exec \"$0\" httpd -f -p \"$1\" -h \"$2\"")
+        .arg(rbox())
+        .arg(format!("127.0.0.1:{port}"))
+        .arg(&home)
+        .env("RBOX_HTTPD_LIMITS", "header_timeout=30,idle=30")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut srv = Server {
+        child,
+        port,
+        home: home.clone(),
+    };
+    wait_listening(port, &mut srv.child);
+    let mut held = Vec::new();
+    for _ in 0..20 {
+        let mut s = srv.connect();
+        s.write_all(b"GET /hello.txt HTTP/1.1\r\n\r\n").unwrap();
+        held.push(s);
+    }
+    // The connection limit shrinks to what the fds allow: a few clients are served,
+    // the rest get 503 rather than an accept loop spinning on EMFILE.
+    let mut codes = Vec::new();
+    for mut s in held {
+        codes.push(status(&read_response(&mut s)));
+    }
+    assert!(codes.iter().all(|&c| c == 200 || c == 503), "{codes:?}");
+    assert!(codes.contains(&200) && codes.contains(&503), "{codes:?}");
+    assert_eq!(curl(&[&srv.url("/hello.txt")]).1, 200);
+}

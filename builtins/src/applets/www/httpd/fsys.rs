@@ -73,6 +73,7 @@ pub fn open_status(e: Errno) -> u16 {
     match e {
         Errno::ENOENT | Errno::ENOTDIR | Errno::ENAMETOOLONG => 404,
         Errno::EXDEV | Errno::ELOOP | Errno::EACCES | Errno::EPERM => 403,
+        Errno::EMFILE | Errno::ENFILE => 503,
         _ => 500,
     }
 }

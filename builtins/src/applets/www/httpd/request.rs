@@ -454,7 +454,12 @@ mod tests {
         let mut inputs: Vec<Vec<u8>> = vec![
             vec![0xff; 70000],
             b"\n".repeat(20000),
-            b"GET / HTTP/1.1\r\n".iter().copied().cycle().take(50000).collect(),
+            b"GET / HTTP/1.1\r\n"
+                .iter()
+                .copied()
+                .cycle()
+                .take(50000)
+                .collect(),
             b"GET /%%%%2e HTTP/1.1\r\n\r\n".to_vec(),
             b"0\r\n\r\n".to_vec(),
             b"GET / HTTP/9.9\r\n\r\n".to_vec(),

@@ -104,6 +104,7 @@ pub struct Server<'a> {
     spawn: &'a dyn Spawn,
     log: &'a mut dyn Write,
     next_sweep: Instant,
+    accept_paused: bool,
 }
 
 fn token(idx: usize, generation: u32, pipe: bool) -> u64 {
@@ -120,6 +121,11 @@ impl<'a> Server<'a> {
         log: &'a mut dyn Write,
     ) -> io::Result<Server<'a>> {
         listener.set_nonblocking(true)?;
+        let fds = raise_fd_limit();
+        let mut site = site;
+        // Two fds a connection (its socket, and a file or a CGI pipe), some to spare.
+        let by_fds = (fds.saturating_sub(10) / 2).max(1);
+        site.limits.max_conns = site.limits.max_conns.min(by_fds);
         // std listens with a backlog of 128; bursts of many clients want more.
         // SAFETY: listen on a socket this server owns; it only changes the backlog.
         unsafe { libc::listen(listener.as_raw_fd(), 1024) };
@@ -153,6 +159,7 @@ impl<'a> Server<'a> {
             spawn,
             log,
             next_sweep: Instant::now() + SWEEP,
+            accept_paused: false,
         })
     }
 
@@ -160,7 +167,7 @@ impl<'a> Server<'a> {
     pub fn run(&mut self) -> io::Result<Stop> {
         let mut events = vec![EpollEvent::empty(); 256];
         loop {
-            let timeout = if self.live == 0 {
+            let timeout = if self.live == 0 && !self.accept_paused {
                 EpollTimeout::NONE
             } else {
                 let ms = self
@@ -187,6 +194,10 @@ impl<'a> Server<'a> {
                 }
             }
             let now = Instant::now();
+            if self.accept_paused && now >= self.next_sweep {
+                let ev = EpollEvent::new(EpollFlags::EPOLLIN, LISTEN);
+                self.accept_paused = self.ep.add(&self.listener, ev).is_err();
+            }
             if self.live > 0 && now >= self.next_sweep {
                 self.sweep(now);
                 self.next_sweep = now + SWEEP;
@@ -271,7 +282,17 @@ impl<'a> Server<'a> {
             let (sock, peer) = match self.listener.accept() {
                 Ok(p) => p,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(_) => break,
+                Err(e) => {
+                    // Out of fds: the listener would stay readable and spin the loop.
+                    // Stop watching it until the next sweep.
+                    let errno = e.raw_os_error();
+                    if (errno == Some(libc::EMFILE) || errno == Some(libc::ENFILE))
+                        && self.ep.delete(&self.listener).is_ok()
+                    {
+                        self.accept_paused = true;
+                    }
+                    break;
+                }
             };
             if sock.set_nonblocking(true).is_err() {
                 continue;
@@ -806,4 +827,23 @@ fn read_into(sock: &mut TcpStream, buf: &mut Vec<u8>, cap: usize) -> io::Result<
             return Ok(true);
         }
     }
+}
+
+/// Lifts the soft limit on open files to the hard one (each connection costs a socket,
+/// and a file being sent or a CGI pipe); returns the limit.
+fn raise_fd_limit() -> usize {
+    let mut lim = libc::rlimit {
+        rlim_cur: 1024,
+        rlim_max: 1024,
+    };
+    // SAFETY: getrlimit and setrlimit read or fill the rlimit passed by pointer.
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) == 0 && lim.rlim_cur < lim.rlim_max {
+            lim.rlim_cur = lim.rlim_max;
+            if libc::setrlimit(libc::RLIMIT_NOFILE, &lim) != 0 {
+                libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim);
+            }
+        }
+    }
+    usize::try_from(lim.rlim_cur).unwrap_or(usize::MAX)
 }
