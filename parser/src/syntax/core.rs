@@ -22,6 +22,8 @@ pub(super) enum Op {
     DSemiAnd,
     Amp,
     Pipe,
+    /// `|&` (bash): a pipe that carries stderr too.
+    PipeAmp,
     LParen,
     RParen,
     Less,
@@ -50,6 +52,7 @@ impl Op {
             Op::DSemiAnd => ";;&",
             Op::Amp => "&",
             Op::Pipe => "|",
+            Op::PipeAmp => "|&",
             Op::LParen => "(",
             Op::RParen => ")",
             Op::Less => "<",

@@ -173,8 +173,13 @@ impl P<'_, '_> {
             self.next()?;
         }
         let mut commands = vec![self.command()?];
-        while self.peek_op()? == Some(Op::Pipe) {
+        while let Some(op @ (Op::Pipe | Op::PipeAmp)) = self.peek_op()? {
             self.next()?;
+            if op == Op::PipeAmp
+                && let Some(last) = commands.last_mut()
+            {
+                stderr_too(last);
+            }
             self.linebreak()?;
             commands.push(self.command()?);
         }
@@ -505,6 +510,10 @@ impl P<'_, '_> {
                         b"declare" | b"typeset" | b"local" | b"readonly" | b"export"
                     )
                 });
+            let mut w = w;
+            if decl && !sc.words.is_empty() {
+                decl_tildes(&mut w);
+            }
             sc.words.push(w);
             if decl
                 && let Some(last) = sc.words.last()
@@ -606,6 +615,20 @@ impl P<'_, '_> {
     }
 }
 
+/// `cmd |& next` is `cmd 2>&1 | next` (bash): the redirection goes after the others.
+fn stderr_too(c: &mut Command) {
+    let r = Redirect {
+        fd: Some(2),
+        kind: RedirKind::DupOutput,
+        target: RedirTarget::Word(Word::literal(b"1")),
+    };
+    match c {
+        Command::Simple(s) => s.redirects.push(r),
+        Command::Compound(cc) => cc.redirects.push(r),
+        Command::FunctionDef(f) => f.body.redirects.push(r),
+    }
+}
+
 /// Names `name()` and `function name` accept: any unquoted literal without `=` that is
 /// not a reserved word.
 fn valid_function_name(s: &[u8]) -> bool {
@@ -651,6 +674,36 @@ pub(super) fn assignment_split(w: &Word) -> Option<Assign> {
         append,
         value: Word { parts },
     })
+}
+
+/// The tilde prefixes of an assignment argument of a declaration utility (`local
+/// x=~/a:~b`), expanded as in an assignment (POSIX 2024; bash, dash and ash agree).
+fn decl_tildes(w: &mut Word) {
+    let Some(a) = assignment_split(w) else {
+        return;
+    };
+    if a.index.is_some()
+        || !a
+            .value
+            .parts
+            .iter()
+            .any(|p| matches!(p, WordPart::Tilde(_)))
+    {
+        return;
+    }
+    let mut prefix = a.name;
+    if a.append {
+        prefix.push(b'+');
+    }
+    prefix.push(b'=');
+    let mut rest = a.value.parts.into_iter().peekable();
+    if let Some(WordPart::Literal(l)) = rest.peek() {
+        prefix.extend_from_slice(l);
+        rest.next();
+    }
+    let mut parts = vec![WordPart::Literal(prefix)];
+    parts.extend(rest);
+    w.parts = parts;
 }
 
 /// The subscript starting at byte `from` of the first part, up to the unquoted `]` that

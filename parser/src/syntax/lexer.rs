@@ -182,7 +182,13 @@ impl P<'_, '_> {
                 }
                 _ => self.op2(b'&', Op::AndIf, Op::Amp),
             },
-            Some(b'|') => self.op2(b'|', Op::OrIf, Op::Pipe),
+            Some(b'|') => match self.pc() {
+                Some(b'&') => {
+                    self.st.inp.bump();
+                    Op::PipeAmp
+                }
+                _ => self.op2(b'|', Op::OrIf, Op::Pipe),
+            },
             Some(b';') => match self.pc() {
                 Some(b';') => {
                     self.st.inp.bump();

@@ -548,12 +548,49 @@ fn array_assignments() {
     );
     assert!(s.assigns[3].append);
     assert_eq!(rt("a=(1 2) b=()"), "a=(1 2) b=()\n");
-    assert_eq!(rt("declare -a a=(1 [k]=2) x=1"), "declare -a a=(1 [k]=2) x=1\n");
+    assert_eq!(
+        rt("declare -a a=(1 [k]=2) x=1"),
+        "declare -a a=(1 [k]=2) x=1\n"
+    );
     // Only declaration utilities take an array argument; `a[` without `]=` is a word.
     let s = simple("echo a[1]=x b[2");
     assert!(s.assigns.is_empty());
     assert_eq!(s.words.len(), 3);
     syntax("echo a=(1)", "line 1: syntax error: unexpected '('");
+    // Declaration utilities' assignments get tilde prefixes after `=` and `:`.
+    let s = simple("local x=~/a:~b y=~ echo=~");
+    assert_eq!(
+        s.words[1].parts,
+        [
+            lit("x="),
+            WordPart::Tilde(vec![]),
+            lit("/a:"),
+            WordPart::Tilde(b"b".to_vec())
+        ]
+    );
+    assert_eq!(s.words[2].parts, [lit("y="), WordPart::Tilde(vec![])]);
+    assert_eq!(simple("echo x=~").words[1].parts, [lit("x=~")]);
+    // Pattern operands take a leading tilde prefix, inside double quotes too.
+    assert_eq!(
+        word("${x#~}"),
+        [param(
+            "x",
+            ParamOp::RemovePrefix {
+                longest: false,
+                pattern: Word {
+                    parts: vec![WordPart::Tilde(vec![])]
+                }
+            },
+            true
+        )]
+    );
+    assert!(matches!(
+        word("\"${x/~/~r}\"").as_slice(),
+        [WordPart::DoubleQuoted(p)] if matches!(&p[0], WordPart::Param(ParamExp {
+            op: ParamOp::Replace { pattern, replacement: Some(r), .. }, ..
+        }) if pattern.parts == [WordPart::Tilde(vec![])]
+            && r.parts == [WordPart::Tilde(b"r".to_vec())])
+    ));
 }
 
 #[test]
@@ -607,8 +644,19 @@ fn array_expansions() {
         pe.indirect = true;
     }
     assert_eq!(word("${!r}"), [ind]);
-    assert_eq!(word("${!}$a[1]").len(), 3, "${{!}} is $!; $a[1] is $a and a literal");
+    assert_eq!(
+        word("${!}$a[1]").len(),
+        3,
+        "${{!}} is $!; $a[1] is $a and a literal"
+    );
     incomplete("echo ${a[1}");
+}
+
+#[test]
+fn pipe_with_stderr() {
+    assert_eq!(rt("a |& b | c"), "a 2>&1 | b | c\n");
+    assert_eq!(rt("{ a; } |& b"), "{\n    a\n} 2>&1 | b\n");
+    assert_eq!(rt("a >f |& b"), "a >f 2>&1 | b\n");
 }
 
 #[test]

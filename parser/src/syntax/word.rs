@@ -648,17 +648,17 @@ impl P<'_, '_> {
             },
             OpTag::Prefix(longest) => ParamOp::RemovePrefix {
                 longest,
-                pattern: self.lex_word(operand(OperandEnd::Brace))?,
+                pattern: self.pattern_operand(OperandEnd::Brace)?,
             },
             OpTag::Suffix(longest) => ParamOp::RemoveSuffix {
                 longest,
-                pattern: self.lex_word(operand(OperandEnd::Brace))?,
+                pattern: self.pattern_operand(OperandEnd::Brace)?,
             },
             OpTag::Replace(mode) => {
-                let pattern = self.lex_word(operand(OperandEnd::Slash))?;
+                let pattern = self.pattern_operand(OperandEnd::Slash)?;
                 let replacement = if self.pc() == Some(b'/') {
                     self.st.inp.bump();
-                    Some(self.lex_word(operand(OperandEnd::Brace))?)
+                    Some(self.pattern_operand(OperandEnd::Brace)?)
                 } else {
                     None
                 };
@@ -692,6 +692,14 @@ impl P<'_, '_> {
             None => Err(self.err_here(ErrorKind::Incomplete, "unterminated '${'")),
             Some(_) => Err(self.bad_subst()),
         }
+    }
+
+    /// A pattern (or replacement) operand, with a leading tilde prefix, also inside
+    /// double quotes (bash, dash and ash agree: `"${x#~}"` removes `$HOME`).
+    fn pattern_operand(&mut self, end: OperandEnd) -> R<Word> {
+        let mut w = self.lex_word(Mode::Operand { end, dq: false })?;
+        split_tilde(&mut w.parts, 0, false);
+        Ok(w)
     }
 
     /// The operand of `- = ? +`, with a leading tilde prefix when unquoted.

@@ -290,13 +290,11 @@ impl Shell {
         }
         let uid = nix::unistd::getuid().as_raw().to_string().into_bytes();
         let euid = nix::unistd::geteuid().as_raw().to_string().into_bytes();
-        if vars.get(b"UID").is_none() {
-            let _ = vars.set(b"UID", uid, false);
-            vars.set_readonly(b"UID");
-        }
-        if vars.get(b"EUID").is_none() {
-            let _ = vars.set(b"EUID", euid, false);
-            vars.set_readonly(b"EUID");
+        // The real ids, whatever the environment says (bash).
+        for (name, id) in [(&b"UID"[..], uid), (&b"EUID"[..], euid)] {
+            vars.restore(name, None);
+            let _ = vars.set(name, id, false);
+            vars.set_readonly(name);
         }
         let pwd = initial_pwd(vars.get(b"PWD"));
         if !pwd.is_empty() {

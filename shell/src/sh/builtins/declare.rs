@@ -111,6 +111,10 @@ pub fn declare_names(
             continue;
         }
         if local {
+            if sh.vars.var(name).is_some_and(|v| v.readonly) {
+                // bash refuses too; like any readonly assignment it ends the script.
+                return Err(assign::readonly_error(sh, name));
+            }
             sh.vars.make_local(name);
         }
         if (flags.array || flags.assoc) && sh.vars.array(name).is_none() {

@@ -5,7 +5,7 @@ use std::ffi::CString;
 use std::os::unix::ffi::OsStrExt;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use rbox_parser::syntax::{AndOr, Pipeline};
+use rbox_parser::syntax::{AndOr, Command, Pipeline};
 
 use super::{run_and_or, run_command, status_of};
 use crate::sh::signals;
@@ -148,6 +148,9 @@ pub fn run_pipeline_stages(sh: &mut Shell, p: &Pipeline) -> R {
                 break;
             }
         }
+        if last && sh.opts.shopt != 0 && sh.opts.shopt_on("lastpipe") && !sh.opts.monitor {
+            return last_in_shell(sh, cmd, prev, &pids);
+        }
         match fork(sh)? {
             Forked::Child => {
                 signals::sigpipe_default();
@@ -189,6 +192,35 @@ pub fn run_pipeline_stages(sh: &mut Shell, p: &Pipeline) -> R {
         st = fail;
     }
     Ok(st)
+}
+
+/// `shopt -s lastpipe` (bash): the last stage runs in the shell itself, its stdin the
+/// pipe, so its assignments stay; then the other stages are waited for.
+fn last_in_shell(sh: &mut Shell, cmd: &Command, prev: Option<i32>, pids: &[i32]) -> R {
+    // SAFETY: duplicating fd 0 to a free fd above 10.
+    let saved = unsafe { libc::fcntl(0, libc::F_DUPFD_CLOEXEC, 10) };
+    if let Some(r) = prev {
+        dup_to(r, 0);
+    }
+    let r = run_command(sh, cmd, false);
+    if saved >= 0 {
+        dup_to(saved, 0);
+    }
+    sh.pipestatus.clear();
+    let mut fail = 0;
+    for &pid in pids {
+        let st = wait_pid(sh, pid);
+        sh.pipestatus.push(st);
+        if st != 0 {
+            fail = st;
+        }
+    }
+    let st = r?;
+    sh.pipestatus.push(st);
+    if st != 0 {
+        fail = st;
+    }
+    Ok(if sh.opts.pipefail { fail } else { st })
 }
 
 /// `cmd &`: runs the and-or list in a child; `$!` is its pid.

@@ -26,23 +26,11 @@ pub fn run(sh: &mut Shell, cmd: &SimpleCommand, tail: bool) -> R {
     sh.cmdsub_status = None;
     let fields = expand::command_fields(sh, &cmd.words)?;
     if fields.is_empty() {
-        // Each assignment is expanded and made before the next (`a=1 b=$a`).
-        for a in &cmd.assigns {
-            if expand::assign::is_complex(a) {
-                expand::assign::assign(sh, a)?;
-                continue;
-            }
-            let v = expand::string(sh, &a.value)?;
-            if sh.opts.xtrace {
-                trace(sh, &[(a.name.clone(), v.clone())], &[]);
-            }
-            sh.assign_or_fail(&a.name, v)?;
+        if !cmd.redirects.is_empty() {
+            // Redirections come before the assignments' expansions (XCU 2.9.1; dash).
+            return with_redirs(sh, &cmd.redirects, false, |sh| assign_only(sh, cmd));
         }
-        let st = sh.cmdsub_status.unwrap_or(0);
-        if cmd.redirects.is_empty() {
-            return Ok(st);
-        }
-        return with_redirs(sh, &cmd.redirects, false, |_| Ok(st));
+        return assign_only(sh, cmd);
     }
     let mut assigns = Vec::with_capacity(cmd.assigns.len());
     // Array assignments before a command are made for good (bash keeps them too).
@@ -59,7 +47,11 @@ pub fn run(sh: &mut Shell, cmd: &SimpleCommand, tail: bool) -> R {
         // Later values see earlier ones, as in dash and bash.
         let mut saved = Vec::new();
         let mut r = Ok(());
-        for a in cmd.assigns.iter().filter(|a| !expand::assign::is_complex(a)) {
+        for a in cmd
+            .assigns
+            .iter()
+            .filter(|a| !expand::assign::is_complex(a))
+        {
             match expand::string(sh, &a.value) {
                 Ok(v) => {
                     saved.push((a.name.clone(), sh.vars.save(&a.name)));
@@ -86,6 +78,23 @@ pub fn run(sh: &mut Shell, cmd: &SimpleCommand, tail: bool) -> R {
         sh.last_arg.extend_from_slice(last);
     }
     r
+}
+
+/// A command of assignments only: each is expanded and made before the next
+/// (`a=1 b=$a`); the status is that of the last command substitution.
+fn assign_only(sh: &mut Shell, cmd: &SimpleCommand) -> R {
+    for a in &cmd.assigns {
+        if expand::assign::is_complex(a) {
+            expand::assign::assign(sh, a)?;
+            continue;
+        }
+        let v = expand::string(sh, &a.value)?;
+        if sh.opts.xtrace {
+            trace(sh, &[(a.name.clone(), v.clone())], &[]);
+        }
+        sh.assign_or_fail(&a.name, v)?;
+    }
+    Ok(sh.cmdsub_status.unwrap_or(0))
 }
 
 /// The lookup and run of an expanded command. `no_functions` is `command`'s lookup.
@@ -465,6 +474,17 @@ fn safe_parts(parts: &[WordPart]) -> bool {
     parts.iter().all(|p| match p {
         WordPart::DoubleQuoted(inner) => safe_parts(inner),
         WordPart::Arith(_) => false,
+        // Subscripts may assign (`${a[i=1]}`); `$BASHPID` is the child's.
+        WordPart::Param(pe)
+            if pe.indirect
+                || matches!(
+                    &pe.param,
+                    rbox_parser::syntax::Param::Index(_, rbox_parser::syntax::Subscript::Expr(_))
+                )
+                || matches!(&pe.param, rbox_parser::syntax::Param::Named(n) if n == b"BASHPID") =>
+        {
+            false
+        }
         WordPart::Param(pe) => match &pe.op {
             ParamOp::Assign { .. } | ParamOp::Error { .. } => false,
             ParamOp::Default { word, .. } | ParamOp::Alternative { word, .. } => {

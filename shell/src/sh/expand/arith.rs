@@ -34,7 +34,14 @@ impl Vars for ShellVars<'_> {
 
     fn get_elem(&mut self, name: &[u8], index: i64) -> Result<Option<Vec<u8>>, ArithError> {
         let key = self.key(name, index)?;
-        Ok(crate::sh::expand::param::elem(self.0, name, &key))
+        let v = crate::sh::expand::param::elem(self.0, name, &key);
+        if v.is_none() && self.0.opts.nounset {
+            return Err(ArithError::new(format!(
+                "{}[{index}]: parameter not set",
+                String::from_utf8_lossy(name)
+            )));
+        }
+        Ok(v)
     }
 
     fn set_elem(&mut self, name: &[u8], index: i64, value: i64) -> Result<(), ArithError> {

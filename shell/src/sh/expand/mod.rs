@@ -186,6 +186,30 @@ pub fn string(sh: &mut Shell, w: &Word) -> Result<Vec<u8>, Ctl> {
     Ok(buf.bytes)
 }
 
+/// Expands the text of `$((...))`; single quotes stay in it, so that arithmetic rejects
+/// them (dash, bash and ash agree).
+pub fn arith_string(sh: &mut Shell, w: &Word) -> Result<Vec<u8>, Ctl> {
+    if !w
+        .parts
+        .iter()
+        .any(|p| matches!(p, WordPart::SingleQuoted(_)))
+    {
+        return string(sh, w);
+    }
+    let mut buf = WordBuf::default();
+    for p in &w.parts {
+        match p {
+            WordPart::SingleQuoted(s) => {
+                buf.push(b"'", 0);
+                buf.push(s, 0);
+                buf.push(b"'", 0);
+            }
+            _ => expand_part(sh, p, false, Mode::Str, &mut buf)?,
+        }
+    }
+    Ok(buf.bytes)
+}
+
 /// Expands a word whose literal text is all quoted (here-document bodies).
 pub fn quoted_string(sh: &mut Shell, w: &Word) -> Result<Vec<u8>, Ctl> {
     let mut buf = WordBuf::default();
@@ -255,7 +279,7 @@ fn expand_part(
             push_result(buf, &out, quoted);
         }
         WordPart::Arith(w) => {
-            let text = string(sh, w)?;
+            let text = arith_string(sh, w)?;
             let v = arith::eval(sh, &text)?;
             push_result(buf, v.to_string().as_bytes(), quoted);
         }
@@ -295,6 +319,14 @@ pub fn push_result(buf: &mut WordBuf, s: &[u8], quoted: bool) {
 fn only_at(parts: &[WordPart]) -> bool {
     !parts.is_empty()
         && parts.iter().all(|p| {
+            // bash: "${a[@]+x}" of an empty array is no field either.
+            if let WordPart::Param(pe) = p
+                && let Param::Index(_, Subscript::At) = pe.param
+                && !pe.indirect
+                && matches!(pe.op, ParamOp::Alternative { .. })
+            {
+                return true;
+            }
             matches!(p, WordPart::Param(pe) if (pe.param == Param::Special(b'@')
                     || matches!(pe.param, Param::Index(_, Subscript::At)) && !pe.indirect)
                 && matches!(pe.op, ParamOp::Plain | ParamOp::Substring { .. }

@@ -22,6 +22,12 @@ pub fn lookup(sh: &mut Shell, p: &Param) -> Option<Vec<u8>> {
                 b"LINENO" => Some(sh.lineno.to_string().into_bytes()),
                 b"_" => Some(sh.last_arg.clone()),
                 b"SECONDS" => Some(sh.started.elapsed().as_secs().to_string().into_bytes()),
+                // bash's: the process (subshells included), the system, the host name.
+                b"BASHPID" => Some(nix::unistd::getpid().as_raw().to_string().into_bytes()),
+                b"OSTYPE" => Some(b"linux-gnu".to_vec()),
+                b"HOSTNAME" => nix::unistd::gethostname()
+                    .ok()
+                    .map(|h| h.as_encoded_bytes().to_vec()),
                 _ => None,
             }
         }
@@ -201,9 +207,20 @@ fn name_of(p: &Param) -> Vec<u8> {
 /// `${!ref}`: the parameter the value of `ref` names (`x`, `a[1]`, `a[@]`, `1`, `@`).
 fn indirect_target(sh: &mut Shell, p: &Param) -> Result<Param, Ctl> {
     let Some(text) = value(sh, p)? else {
-        return Ok(Param::Named(Vec::new()));
+        let mut m = name_of(p);
+        m.extend_from_slice(b": invalid indirect expansion");
+        sh.error(&m);
+        return Err(sh.fatal(1));
     };
-    Ok(parse_ref(&text).unwrap_or_else(|| Param::Named(Vec::new())))
+    match parse_ref(&text) {
+        Some(t) => Ok(t),
+        None => {
+            let mut m = text;
+            m.extend_from_slice(b": invalid variable name");
+            sh.error(&m);
+            Err(sh.fatal(1))
+        }
+    }
 }
 
 /// A parameter reference as text: `name`, `name[sub]`, a number, a special character.
@@ -555,12 +572,6 @@ fn indirect(
         return Ok(());
     }
     let target = indirect_target(sh, &pe.param)?;
-    if target == Param::Named(Vec::new()) && pe.op == ParamOp::Plain {
-        let mut m = name_of(&pe.param);
-        m.extend_from_slice(b": invalid indirect expansion");
-        sh.error(&m);
-        return Err(sh.fatal(1));
-    }
     let direct = ParamExp {
         param: target,
         op: pe.op.clone(),
