@@ -39,7 +39,14 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
                     }
                     _ => (b'=', v.as_slice()),
                 };
-                let n = parse_size(num).ok_or_else(|| {
+                // GNU truncate also takes lower-case units (1m, 1g), as toybox does.
+                let mut num = num.to_vec();
+                if let Some(u) = num.iter_mut().find(|b| !b.is_ascii_digit())
+                    && matches!(u, b'm' | b'g' | b't' | b'p' | b'e')
+                {
+                    u.make_ascii_uppercase();
+                }
+                let n = parse_size(&num).ok_or_else(|| {
                     Error::msg(format!("Invalid number: '{}'", String::from_utf8_lossy(&v)))
                 })?;
                 if matches!(op, b'/' | b'%') && n == 0 {
