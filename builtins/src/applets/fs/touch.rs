@@ -87,6 +87,19 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
         UtimensatFlags::NoFollowSymlink
     };
     for f in &files {
+        // `-` is the file open on standard output (GNU).
+        if f == b"-" {
+            let Some(fd) = ctx.stdout.raw_fd() else {
+                ctx.warn_msg(b"setting times of '-': Bad file descriptor");
+                continue;
+            };
+            // SAFETY: fd 1 (or the context's stdout fd) stays open for this whole call.
+            let fd = unsafe { std::os::fd::BorrowedFd::borrow_raw(fd) };
+            if let Err(e) = nix::sys::stat::futimens(fd, &a, &m) {
+                ctx.warn_msg(&msg("setting times of", f, &errno(e)));
+            }
+            continue;
+        }
         let r = utimensat(AT_FDCWD, f.as_slice(), &a, &m, flag);
         match r {
             Ok(()) => {}
