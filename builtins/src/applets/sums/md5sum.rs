@@ -317,7 +317,9 @@ fn unescape(name: &[u8]) -> Option<Vec<u8>> {
 }
 
 /// Splits one checksum line into (hex digest, file name), in GNU or BSD (`--tag`) form.
-fn parse_line(line: &[u8], algo: Algo) -> Option<(Vec<u8>, Vec<u8>)> {
+/// `one_space` is GNU's sticky choice for the `HASH NAME` form (BSD `md5 -r`): the
+/// first line of either form decides, and the other form is then malformed.
+fn parse_line(line: &[u8], algo: Algo, one_space: &mut Option<bool>) -> Option<(Vec<u8>, Vec<u8>)> {
     let start = line.iter().position(|&b| b != b' ' && b != b'\t')?;
     let mut s = line.get(start..)?;
     let escaped = s.first() == Some(&b'\\');
@@ -343,11 +345,17 @@ fn parse_line(line: &[u8], algo: Algo) -> Option<(Vec<u8>, Vec<u8>)> {
         (tail, name)
     } else {
         let hex = s.get(..n)?;
-        let sep = s.get(n..n + 2)?;
-        if sep != b"  " && sep != b" *" {
-            return None;
+        match s.get(n..n + 2)? {
+            b"  " | b" *" if *one_space != Some(true) => {
+                *one_space = Some(false);
+                (hex, s.get(n + 2..)?)
+            }
+            [b' ', _] if *one_space != Some(false) => {
+                *one_space = Some(true);
+                (hex, s.get(n + 1..)?)
+            }
+            _ => return None,
         }
-        (hex, s.get(n + 2..)?)
     };
     if !is_hex(hex) || name.is_empty() {
         return None;
@@ -379,12 +387,13 @@ fn check_list(ctx: &mut Ctx<'_>, algo: Algo, f: &Flags, list: &[u8]) -> Result<(
         }
     };
     let (mut good, mut bad, mut unread, mut improper, mut proper) = (0u64, 0u64, 0u64, 0u64, 0u64);
+    let mut one_space = None;
     for (idx, raw) in lines.iter().enumerate() {
         let line = raw.strip_suffix(b"\r").unwrap_or(raw);
         if line.first() == Some(&b'#') || line.iter().all(|&b| b == b' ' || b == b'\t') {
             continue;
         }
-        let Some((want, name)) = parse_line(line, algo) else {
+        let Some((want, name)) = parse_line(line, algo, &mut one_space) else {
             improper += 1;
             if f.warn {
                 let mut m = shown(list);
