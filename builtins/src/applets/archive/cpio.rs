@@ -827,6 +827,19 @@ fn pass(ctx: &mut Ctx<'_>, o: &Opts, dest: &[u8]) -> Result<u8, Error> {
         .read_to_end(&mut names)
         .map_err(|e| Error::io(b"stdin", &e))?;
     let base = Target::open(&o.dir).map_err(|e| Error::io(&o.dir, &e))?;
+    if o.make_dirs {
+        // -d makes the destination too, as GNU cpio does.
+        use std::os::unix::ffi::OsStrExt as _;
+        use std::os::unix::fs::DirBuilderExt as _;
+        let dir = std::path::Path::new(std::ffi::OsStr::from_bytes(dest));
+        if let Err(e) = std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o777)
+            .create(dir)
+        {
+            return Err(Error::io(dest, &e));
+        }
+    }
     let mut x = Extractor {
         target: Target::open(dest).map_err(|e| Error::io(dest, &e))?,
         links: HashMap::new(),
