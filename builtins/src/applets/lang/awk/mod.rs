@@ -35,13 +35,14 @@ use crate::prelude::*;
 /// The `awk` applet.
 pub const APPLET: Applet = Applet::new("awk", main, Run::Fork)
     .dir(InstallDir::UsrBin)
-    .usage("[-F FS] [-v VAR=VAL]... [-f PROGFILE | 'PROGRAM'] [FILE | VAR=VAL]...")
+    .usage("[-F FS] [-v VAR=VAL]... [-f PROGFILE | -e PROGRAM | 'PROGRAM'] [FILE | VAR=VAL]...")
     .help(
         "Run the awk PROGRAM (or the PROGFILEs) over each FILE (standard input without\n\
          FILEs; - is standard input), record by record.\n\n\
          -F FS\t\tThe input field separator (escapes like \\t are processed)\n\
          -v VAR=VAL\tAssign VAR before the program starts\n\
          -f PROGFILE\tRead the program from PROGFILE (may be repeated)\n\
+         -e PROGRAM\tProgram text (may be repeated, mixed with -f)\n\
          --\t\tEnd of options",
     )
     .error_status(2);
@@ -56,7 +57,8 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
     let args = ctx.args;
     let mut fs: Option<Vec<u8>> = None;
     let mut assigns: Vec<Vec<u8>> = Vec::new();
-    let mut progfiles: Vec<Vec<u8>> = Vec::new();
+    // -f files and -e texts, in order: (is_text, file name or program text).
+    let mut progfiles: Vec<(bool, Vec<u8>)> = Vec::new();
     let mut i = 0;
     while let Some(a) = args.get(i) {
         if a == b"--" {
@@ -89,7 +91,9 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
                 }
                 assigns.push(v);
             }
-            b'f' => progfiles.push(value()?),
+            b'f' => progfiles.push((false, value()?)),
+            // gawk and busybox: -e TEXT is program text, mixed with -f in order.
+            b'e' => progfiles.push((true, value()?)),
             b'-' if a == b"--version" => {
                 ctx.stdout.write_all(b"awk (rbox) POSIX awk\n")?;
                 return Ok(());
@@ -117,8 +121,10 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
         i += 1;
     } else {
         let mut line = 1;
-        for f in &progfiles {
-            let data = if f == b"-" {
+        for (is_text, f) in &progfiles {
+            let data = if *is_text {
+                f.clone()
+            } else if f == b"-" {
                 let mut d = Vec::new();
                 ctx.stdin
                     .read_to_end(&mut d)
@@ -135,7 +141,7 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
                 })?
             };
             sources.push(Source {
-                name: Some(f.clone()),
+                name: (!is_text).then(|| f.clone()),
                 first_line: line,
             });
             line += data.iter().filter(|&&c| c == b'\n').count() + 1;
