@@ -30,6 +30,35 @@ pub fn canonical(path: &[u8]) -> Vec<u8> {
     out
 }
 
+/// Like [`canonical`], but `None` when a component that a `..` removes is not a directory
+/// (POSIX cd step 8: `cd nonexistent/..` fails, as in bash; dash lets it through).
+fn canonical_checked(path: &[u8]) -> Option<Vec<u8>> {
+    let mut prefix: Vec<u8> = Vec::new();
+    let mut stack: Vec<usize> = Vec::new();
+    for c in path.split(|&b| b == b'/') {
+        match c {
+            b"" | b"." => {}
+            b".." => {
+                if !stack.is_empty() && !std::path::Path::new(OsStr::from_bytes(&prefix)).is_dir() {
+                    return None;
+                }
+                if let Some(len) = stack.pop() {
+                    prefix.truncate(len);
+                }
+            }
+            c => {
+                stack.push(prefix.len());
+                prefix.push(b'/');
+                prefix.extend_from_slice(c);
+            }
+        }
+    }
+    if prefix.is_empty() {
+        prefix.push(b'/');
+    }
+    Some(prefix)
+}
+
 fn physical_cwd() -> Option<Vec<u8>> {
     std::env::current_dir()
         .ok()
@@ -102,7 +131,7 @@ pub fn cd(sh: &mut Shell, args: &[Vec<u8>]) -> R {
     let mut last_err = None;
     for (cand, from_cdpath) in candidates {
         let logical = if cand.starts_with(b"/") {
-            canonical(&cand)
+            cand.clone()
         } else {
             let mut base = sh.pwd.clone();
             if base.is_empty() {
@@ -110,7 +139,15 @@ pub fn cd(sh: &mut Shell, args: &[Vec<u8>]) -> R {
             }
             base.push(b'/');
             base.extend_from_slice(&cand);
-            canonical(&base)
+            base
+        };
+        let logical = match canonical_checked(&logical) {
+            Some(l) => l,
+            None if physical => canonical(&logical),
+            None => {
+                last_err = Some(nix::errno::Errno::ENOENT);
+                continue;
+            }
         };
         let go: &[u8] = if physical { &cand } else { &logical };
         match nix::unistd::chdir(OsStr::from_bytes(go)) {
@@ -121,7 +158,8 @@ pub fn cd(sh: &mut Shell, args: &[Vec<u8>]) -> R {
                     logical
                 };
                 let old = std::mem::replace(&mut sh.pwd, new_pwd.clone());
-                let _ = sh.vars.set(b"OLDPWD", old, false);
+                // OLDPWD is exported, as in bash and dash.
+                let _ = sh.vars.set(b"OLDPWD", old, true);
                 let _ = sh.vars.set(b"PWD", new_pwd.clone(), false);
                 if print || from_cdpath {
                     let mut line = new_pwd;
@@ -161,12 +199,17 @@ pub fn pwd(sh: &mut Shell, args: &[Vec<u8>]) -> R {
 
 #[cfg(test)]
 mod tests {
-    use super::canonical;
+    use super::{canonical, canonical_checked};
 
     #[test]
     fn canonical_paths() {
         assert_eq!(canonical(b"/a/./b/../c/"), b"/a/c");
         assert_eq!(canonical(b"/.."), b"/");
         assert_eq!(canonical(b"//x"), b"/x");
+        assert_eq!(
+            canonical_checked(b"/tmp/../x/.").as_deref(),
+            Some(&b"/x"[..])
+        );
+        assert_eq!(canonical_checked(b"/nonexistent-zz/.."), None);
     }
 }

@@ -51,11 +51,21 @@ pub fn continue_(sh: &mut Shell, args: &[Vec<u8>]) -> R {
 
 /// `builtin name [args]`: runs a shell builtin, skipping functions and applets.
 pub fn builtin(sh: &mut Shell, args: &[Vec<u8>]) -> R {
+    let args = match args.get(1) {
+        Some(a) if a == b"--" => &args[1..],
+        _ => args,
+    };
     let Some(name) = args.get(1) else {
         return Ok(0);
     };
     match super::special(name).or_else(|| super::regular(name)) {
         Some(b) => b(sh, &args[1..]),
+        // The applets `type` calls shell builtins, as they are in bash.
+        None if matches!(name.as_slice(), b"echo" | b"true" | b"false")
+            && let Some(applet) = crate::applets::find(name) =>
+        {
+            Ok(exec::simple::inproc(sh, applet, &args[1..], &[], None))
+        }
         None => {
             sh.error2(
                 &[b"builtin: ", name.as_slice()].concat(),
@@ -114,8 +124,8 @@ pub fn return_(sh: &mut Shell, args: &[Vec<u8>]) -> R {
         if sh.in_trap > 0 {
             return Err(Ctl::Return(st));
         }
-        sh.error2(b"return", "not in a function");
-        return Ok(1);
+        // Outside any function or dot script, return ends the shell (dash, busybox).
+        return Err(Ctl::Exit(st));
     }
     Err(Ctl::Return(st))
 }
@@ -229,6 +239,7 @@ pub fn times(sh: &mut Shell, _args: &[Vec<u8>]) -> R {
 
 /// `alias [name[=value]]...`.
 pub fn alias(sh: &mut Shell, args: &[Vec<u8>]) -> R {
+    let args = skip_dashdash(args);
     let mut text = Vec::new();
     let mut st = 0;
     if args.len() == 1 {
@@ -266,8 +277,21 @@ fn alias_line(text: &mut Vec<u8>, name: &[u8], value: &[u8]) {
     text.extend_from_slice(b"'\n");
 }
 
+/// `args` less a `--` that ends the options (the name stays first).
+fn skip_dashdash(args: &[Vec<u8>]) -> std::borrow::Cow<'_, [Vec<u8>]> {
+    match args.get(1) {
+        Some(a) if a == b"--" => {
+            let mut v = args.to_vec();
+            v.remove(1);
+            std::borrow::Cow::Owned(v)
+        }
+        _ => std::borrow::Cow::Borrowed(args),
+    }
+}
+
 /// `unalias [-a] name...`.
 pub fn unalias(sh: &mut Shell, args: &[Vec<u8>]) -> R {
+    let args = skip_dashdash(args);
     if args.len() < 2 {
         sh.error(b"unalias: usage: unalias [-a] name [name ...]");
         return Ok(2);

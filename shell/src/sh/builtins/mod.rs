@@ -45,6 +45,7 @@ const REGULAR: &[(&[u8], Builtin)] = &[
     (b"bg", misc::fg_bg),
     (b"builtin", misc::builtin),
     (b"cd", cd::cd),
+    (b"chdir", cd::cd),
     (b"command", misc::command),
     (b"declare", declare::declare),
     (b"fg", misc::fg_bg),
