@@ -7,6 +7,7 @@
 
 pub mod applets;
 pub mod install;
+pub mod interactive;
 pub mod multicall;
 pub mod sh;
 pub mod spawn;

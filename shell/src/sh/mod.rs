@@ -5,6 +5,7 @@ pub mod builtins;
 pub mod exec;
 pub mod expand;
 pub mod input;
+pub mod jobs;
 pub mod signals;
 pub mod state;
 pub mod vars;
@@ -120,6 +121,11 @@ pub fn main(args: &[Vec<u8>], env: &[(Vec<u8>, Vec<u8>)]) -> u8 {
     let mut i = 0;
     let mut cflag = false;
     let mut sflag = false;
+    // A login shell: started as `-sh` (argv[0]) or with `-l`/`--login`.
+    let mut login = std::env::args_os().next().is_some_and(|a| {
+        rbox_builtins::common::path::basename(a.as_encoded_bytes()).starts_with(b"-")
+    });
+    let mut monitor_given = false;
     while let Some(a) = args.get(i) {
         if a == b"--" || a == b"-" {
             i += 1;
@@ -129,6 +135,7 @@ pub fn main(args: &[Vec<u8>], env: &[(Vec<u8>, Vec<u8>)]) -> u8 {
             a.as_slice(),
             b"--login" | b"--posix" | b"--norc" | b"--noprofile"
         ) {
+            login |= a == b"--login";
             // bash's long flags: accepted; none changes a script's meaning here.
             i += 1;
             continue;
@@ -146,8 +153,12 @@ pub fn main(args: &[Vec<u8>], env: &[(Vec<u8>, Vec<u8>)]) -> u8 {
             match c {
                 b'c' => cflag = on,
                 b's' => sflag = on,
-                // `-l` (login shell): nothing to read at start-up.
-                b'l' => {}
+                // `-l`: a login shell (reads the profiles when interactive).
+                b'l' => login = on,
+                b'm' => {
+                    monitor_given = true;
+                    sh.opts.monitor = on;
+                }
                 b'O' => {
                     let Some(name) = args.get(i) else {
                         sh.error(b"-O requires an argument");
@@ -211,9 +222,22 @@ pub fn main(args: &[Vec<u8>], env: &[(Vec<u8>, Vec<u8>)]) -> u8 {
         sh.positional = rest[1..].to_vec();
         Source::File(rest[0].clone())
     };
+    if matches!(source, Source::Stdin)
+        && !sh.opts.interactive
+        && crate::interactive::terminal_session()
+    {
+        sh.opts.interactive = true;
+    }
     if sh.opts.interactive && !sh.opts.vi {
         // Line editing starts in emacs mode, as in bash and ash.
         sh.opts.emacs = true;
+    }
+    let interactive_loop = sh.opts.interactive && matches!(source, Source::Stdin);
+    if interactive_loop {
+        if !monitor_given {
+            sh.opts.monitor = true;
+        }
+        crate::interactive::start(&mut sh, login);
     }
     if sh.opts.interactive
         && let Some(envfile) = sh.vars.get(b"ENV").map(<[u8]>::to_vec)
@@ -244,6 +268,7 @@ pub fn main(args: &[Vec<u8>], env: &[(Vec<u8>, Vec<u8>)]) -> u8 {
                 }
             }
         }
+        Source::Stdin if interactive_loop => crate::interactive::run(&mut sh),
         Source::Stdin => input::run_stdin(&mut sh),
     };
     let st = exec::status_of(r);

@@ -208,6 +208,10 @@ pub fn run_traps(sh: &mut Shell) -> Result<(), Ctl> {
     }
     while let Some(sig) = take() {
         let Some(Some(Trap::Command(cmd))) = sh.traps.get(sig).cloned() else {
+            // Ctrl-C in an interactive shell abandons the command being run.
+            if sig == libc::SIGINT as usize && sh.opts.interactive && !sh.subshell {
+                return Err(Ctl::Error(130));
+            }
             continue;
         };
         run_action(sh, &cmd)?;
@@ -251,6 +255,11 @@ pub fn peek_pending() -> Option<usize> {
         return None;
     }
     PENDING.iter().position(|p| p.load(Ordering::SeqCst))
+}
+
+/// Forgets a SIGINT that arrived while the interactive shell was reading a line.
+pub fn clear_interrupt() {
+    PENDING[libc::SIGINT as usize].store(false, Ordering::SeqCst);
 }
 
 /// Whether SIGINT arrived (the `Ctx` interrupt flag for in-process applets).

@@ -151,15 +151,25 @@ pub enum Trap {
     Command(Vec<u8>),
 }
 
-/// A background job (no job control yet: one process or pipeline leader).
+/// A job: a background list, or a foreground one that stopped (`jobs.rs`).
 #[derive(Clone, Debug)]
 pub struct Job {
+    /// The job number (`%N`).
+    pub id: usize,
     /// The last process of the job (`$!`).
     pub pid: i32,
     /// Every process of the job.
     pub pids: Vec<i32>,
+    /// Its process group under job control; 0 without (it shares the shell's).
+    pub pgid: i32,
     /// The status once it is done.
     pub status: Option<u8>,
+    /// The last process's status once it is reaped (the others may still run).
+    pub last_status: Option<u8>,
+    /// Stopped (Ctrl-Z, SIGSTOP, SIGTTIN).
+    pub stopped: bool,
+    /// Its current state was reported (by a notice or `jobs`).
+    pub notified: bool,
     /// The command text for `jobs`.
     pub text: Vec<u8>,
 }
@@ -190,6 +200,12 @@ pub struct Shell {
     pub last_bg: Option<i32>,
     /// Background jobs not yet waited for.
     pub jobs: Vec<Job>,
+    /// Job control: the terminal, process groups (`jobs.rs`).
+    pub jc: super::jobs::JobControl,
+    /// A login shell (`-sh`, `-l`): reads the profiles; `logout` works.
+    pub login: bool,
+    /// The interactive shell's command history (`history`, `fc`).
+    pub history: crate::interactive::history::History,
     /// Traps by signal number; index 0 is EXIT.
     pub traps: Vec<Option<Trap>>,
     /// Signals that were ignored when the shell started (traps on them are no-ops).
@@ -276,7 +292,9 @@ impl Shell {
         if vars.get(b"PS1").is_none() {
             let _ = vars.set(b"PS1", b"$ ".to_vec(), false);
         }
-        let _ = vars.set(b"PS2", b"> ".to_vec(), false);
+        if vars.get(b"PS2").is_none() {
+            let _ = vars.set(b"PS2", b"> ".to_vec(), false);
+        }
         if vars.get(b"PS4").is_none() {
             let _ = vars.set(b"PS4", b"+ ".to_vec(), false);
         }
@@ -313,6 +331,12 @@ impl Shell {
             ppid,
             last_bg: None,
             jobs: Vec::new(),
+            jc: super::jobs::JobControl {
+                tty: -1,
+                ..Default::default()
+            },
+            login: false,
+            history: Default::default(),
             traps: vec![None; NSIG],
             ignored_at_entry: vec![false; NSIG],
             lineno: 0,

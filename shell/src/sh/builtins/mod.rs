@@ -42,19 +42,22 @@ const SPECIAL: &[(&[u8], Builtin)] = &[
 const REGULAR: &[(&[u8], Builtin)] = &[
     (b"[", test::test),
     (b"alias", misc::alias),
-    (b"bg", misc::fg_bg),
+    (b"bg", crate::sh::jobs::bg),
     (b"builtin", misc::builtin),
     (b"cd", cd::cd),
     (b"chdir", cd::cd),
     (b"command", misc::command),
     (b"declare", declare::declare),
-    (b"fg", misc::fg_bg),
+    (b"fc", crate::interactive::history::fc),
+    (b"fg", crate::sh::jobs::fg),
     (b"getopts", getopts::getopts),
     (b"hash", misc::hash),
-    (b"jobs", misc::jobs),
-    (b"kill", misc::kill),
+    (b"history", crate::interactive::history::history),
+    (b"jobs", crate::sh::jobs::jobs),
+    (b"kill", crate::sh::jobs::kill),
     (b"let", misc::let_),
     (b"local", vars::local),
+    (b"logout", crate::interactive::logout),
     (b"printf", misc::printf),
     (b"pwd", cd::pwd),
     (b"read", read::read),
@@ -65,7 +68,7 @@ const REGULAR: &[(&[u8], Builtin)] = &[
     (b"ulimit", misc::ulimit),
     (b"umask", misc::umask),
     (b"unalias", misc::unalias),
-    (b"wait", misc::wait),
+    (b"wait", crate::sh::jobs::wait),
 ];
 
 fn find(table: &'static [(&'static [u8], Builtin)], name: &[u8]) -> Option<Builtin> {
@@ -83,6 +86,11 @@ pub fn special(name: &[u8]) -> Option<Builtin> {
 /// The regular builtin `name`.
 pub fn regular(name: &[u8]) -> Option<Builtin> {
     find(REGULAR, name)
+}
+
+/// Every builtin's name (for completion).
+pub fn names() -> impl Iterator<Item = &'static [u8]> {
+    SPECIAL.iter().chain(REGULAR).map(|(n, _)| *n)
 }
 
 /// Writes to fd 1; a failure is reported like an applet's write error.

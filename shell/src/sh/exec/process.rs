@@ -9,7 +9,7 @@ use rbox_parser::syntax::{AndOr, Command, Pipeline};
 
 use super::{run_and_or, run_command, status_of};
 use crate::sh::signals;
-use crate::sh::state::{Ctl, Job, R, Shell, Trap};
+use crate::sh::state::{Ctl, R, Shell, Trap};
 
 /// Which side of a fork we are on.
 pub enum Forked {
@@ -29,6 +29,7 @@ pub fn fork(sh: &mut Shell) -> Result<Forked, Ctl> {
         // No process: the "child" did nothing and waiting for it fails (ECHILD).
         return Ok(Forked::Parent(SANDBOX_PID));
     }
+    let group = crate::sh::jobs::before_fork(sh);
     // SAFETY: the shell is single-threaded, so the child may allocate and run Rust code;
     // the child never returns into code that would finish the parent's work: it leaves
     // through `child_exit`.
@@ -39,6 +40,9 @@ pub fn fork(sh: &mut Shell) -> Result<Forked, Ctl> {
         return Err(Ctl::Exit(2));
     }
     if pid == 0 {
+        if let Some(g) = group {
+            crate::sh::jobs::in_child(sh, g);
+        }
         sh.subshell = true;
         for (sig, t) in sh.traps.iter_mut().enumerate() {
             if matches!(t, Some(Trap::Command(_))) {
@@ -50,6 +54,9 @@ pub fn fork(sh: &mut Shell) -> Result<Forked, Ctl> {
         }
         signals::child_defaults(sh);
         return Ok(Forked::Child);
+    }
+    if let Some(g) = group {
+        crate::sh::jobs::in_parent(sh, pid, g);
     }
     Ok(Forked::Parent(pid))
 }
@@ -86,6 +93,9 @@ pub fn decode(status: i32) -> u8 {
 
 /// Waits for `pid` and returns its status. Background jobs reaped meanwhile are noted.
 pub fn wait_pid(sh: &mut Shell, pid: i32) -> u8 {
+    if crate::sh::jobs::active(sh) {
+        return crate::sh::jobs::wait_foreground(sh, &[pid])[0];
+    }
     loop {
         let mut status = 0;
         // SAFETY: waitpid with a valid out pointer.
@@ -107,6 +117,11 @@ pub fn wait_pid(sh: &mut Shell, pid: i32) -> u8 {
 /// Collects finished background jobs without blocking.
 pub fn reap_jobs(sh: &mut Shell) {
     let sub = sh.subshell;
+    let flags = if crate::sh::jobs::active(sh) {
+        libc::WNOHANG | libc::WUNTRACED | libc::WCONTINUED
+    } else {
+        libc::WNOHANG
+    };
     for job in &mut sh.jobs {
         if job.status.is_some() {
             continue;
@@ -116,10 +131,15 @@ pub fn reap_jobs(sh: &mut Shell) {
         for &p in &job.pids {
             let mut status = 0;
             // SAFETY: waitpid with a valid out pointer.
-            let r = unsafe { libc::waitpid(p, &mut status, libc::WNOHANG) };
-            if r == p {
+            let r = unsafe { libc::waitpid(p, &mut status, flags) };
+            if r == p && (libc::WIFSTOPPED(status) || libc::WIFCONTINUED(status)) {
+                job.stopped = libc::WIFSTOPPED(status);
+                job.notified = false;
+                all_done = false;
+            } else if r == p {
                 if p == job.pid {
                     last = Some(decode(status));
+                    job.last_status = last;
                 }
             } else if r == 0 || sub {
                 // Running, or a subshell's copy of its parent's job (not our child).
@@ -127,7 +147,8 @@ pub fn reap_jobs(sh: &mut Shell) {
             }
         }
         if all_done {
-            job.status = Some(last.unwrap_or(0));
+            job.status = Some(last.or(job.last_status).unwrap_or(0));
+            job.stopped = false;
         }
     }
 }
@@ -136,6 +157,10 @@ pub fn reap_jobs(sh: &mut Shell) {
 pub fn run_pipeline_stages(sh: &mut Shell, p: &Pipeline) -> R {
     let n = p.commands.len();
     let mut pids = Vec::with_capacity(n);
+    let grouping = crate::sh::jobs::active(sh);
+    if grouping {
+        sh.jc.pipeline_pgid = Some(0);
+    }
     let mut prev: Option<i32> = None;
     for (i, cmd) in p.commands.iter().enumerate() {
         let last = i + 1 == n;
@@ -181,6 +206,17 @@ pub fn run_pipeline_stages(sh: &mut Shell, p: &Pipeline) -> R {
     let mut st = 0;
     let mut fail = 0;
     sh.pipestatus.clear();
+    if grouping {
+        sh.jc.pipeline_pgid = None;
+        for s in crate::sh::jobs::wait_foreground(sh, &pids) {
+            sh.pipestatus.push(s);
+            st = s;
+            if s != 0 {
+                fail = s;
+            }
+        }
+        return Ok(if sh.opts.pipefail { fail } else { st });
+    }
     for &pid in &pids {
         st = wait_pid(sh, pid);
         sh.pipestatus.push(st);
@@ -225,9 +261,13 @@ fn last_in_shell(sh: &mut Shell, cmd: &Command, prev: Option<i32>, pids: &[i32])
 
 /// `cmd &`: runs the and-or list in a child; `$!` is its pid.
 pub fn run_async(sh: &mut Shell, ao: &AndOr) -> R {
-    match fork(sh)? {
+    let job_control = crate::sh::jobs::active(sh);
+    sh.jc.background = true;
+    let forked = fork(sh);
+    sh.jc.background = false;
+    match forked? {
         Forked::Child => {
-            if !sh.opts.monitor {
+            if !job_control {
                 signals::set_ignore(libc::SIGINT);
                 signals::set_ignore(libc::SIGQUIT);
                 if let Ok(f) = std::fs::File::open("/dev/null") {
@@ -245,17 +285,13 @@ pub fn run_async(sh: &mut Shell, ao: &AndOr) -> R {
             if sh.jobs.len() >= 1024 {
                 sh.jobs.retain(|j| j.status.is_none());
             }
-            sh.jobs.push(Job {
-                pid,
-                pids: vec![pid],
-                status: None,
-                text: rbox_parser::syntax::print_list(&rbox_parser::syntax::List {
-                    items: vec![rbox_parser::syntax::ListItem {
-                        and_or: ao.clone(),
-                        is_async: false,
-                    }],
-                }),
+            let text = rbox_parser::syntax::print_list(&rbox_parser::syntax::List {
+                items: vec![rbox_parser::syntax::ListItem {
+                    and_or: ao.clone(),
+                    is_async: false,
+                }],
             });
+            crate::sh::jobs::add_background(sh, pid, text);
             Ok(0)
         }
     }
