@@ -19,7 +19,7 @@ use rustyline::validate::Validator;
 /// What completion knows of the shell, refreshed before each prompt.
 #[derive(Default, Clone)]
 pub struct Names {
-    /// Functions, aliases, shell builtins, keywords and applets.
+    /// Functions and aliases (builtins, keywords and applets are added by the helper).
     pub commands: Vec<String>,
     /// Variable names.
     pub vars: Vec<String>,
@@ -42,6 +42,8 @@ pub struct ShellHelper {
     pub plain_prompt: String,
     /// PATH executables, listed once per `$PATH` value.
     path_cache: RefCell<Option<(Vec<u8>, Vec<String>)>>,
+    /// Builtins, keywords and applets, listed at the first completion.
+    fixed: std::cell::OnceCell<Vec<String>>,
 }
 
 impl rustyline::Helper for ShellHelper {}
@@ -278,10 +280,12 @@ impl ShellHelper {
     }
 
     fn commands(&self, prefix: &[u8]) -> Vec<Pair> {
+        let fixed = self.fixed.get_or_init(fixed_commands);
         let mut names: Vec<&str> = self
             .names
             .commands
             .iter()
+            .chain(fixed)
             .map(String::as_str)
             .filter(|n| n.as_bytes().starts_with(prefix))
             .collect();
@@ -414,8 +418,7 @@ fn path_commands(path: &[u8]) -> Vec<String> {
     v
 }
 
-/// The command names the shell itself knows: functions, aliases, builtins, keywords and
-/// applets.
+/// The shell's own command names that can change: functions and aliases.
 pub fn shell_commands(sh: &crate::sh::state::Shell) -> Vec<String> {
     let mut v: Vec<String> = Vec::new();
     v.extend(
@@ -428,11 +431,15 @@ pub fn shell_commands(sh: &crate::sh::state::Shell) -> Vec<String> {
             .keys()
             .map(|k| String::from_utf8_lossy(k).into_owned()),
     );
+    v
+}
+
+/// The command names fixed for the binary: builtins, keywords and applets.
+fn fixed_commands() -> Vec<String> {
+    let mut v: Vec<String> = Vec::new();
     v.extend(crate::sh::builtins::names().map(|n| String::from_utf8_lossy(n).into_owned()));
     v.extend(KEYWORDS.iter().map(|k| (*k).to_string()));
     v.extend(crate::applets::all().iter().map(|a| a.name.to_string()));
-    v.sort_unstable();
-    v.dedup();
     v
 }
 
@@ -480,7 +487,7 @@ mod tests {
     fn helper_in(dir: &std::path::Path) -> ShellHelper {
         ShellHelper {
             names: Names {
-                commands: vec!["echo".into(), "exit".into(), "export".into()],
+                commands: vec!["myfunc".into()],
                 vars: vec!["HOME".into(), "HOSTNAME".into(), "PATH".into()],
                 path: Vec::new(),
                 home: dir.as_os_str().as_bytes().to_vec(),
@@ -524,10 +531,14 @@ mod tests {
             (5, vec!["$HOME".into(), "$HOSTNAME".into()])
         );
         assert_eq!(replacements(&h, "echo ${PA"), (5, vec!["${PATH}".into()]));
-        assert_eq!(
-            replacements(&h, "ex"),
-            (0, vec!["exit ".into(), "export ".into()])
-        );
+        // Builtins and applets, with functions and aliases from the shell.
+        let (start, ex) = replacements(&h, "ex");
+        assert_eq!(start, 0);
+        for want in ["exit ", "export ", "expr "] {
+            assert!(ex.iter().any(|c| c == want), "{want} in {ex:?}");
+        }
+        assert!(ex.iter().all(|c| c.starts_with("ex")), "{ex:?}");
+        assert_eq!(replacements(&h, "myf"), (0, vec!["myfunc ".into()]));
         assert_eq!(replacements(&h, "ls; ec"), (4, vec!["echo ".into()]));
         let _ = std::fs::remove_dir_all(&dir);
     }

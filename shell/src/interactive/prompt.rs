@@ -37,12 +37,58 @@ pub struct Facts {
     pub cmdnum: usize,
 }
 
+/// The escape letters `ps` uses.
+fn escapes_in(ps: &[u8]) -> Vec<u8> {
+    let mut v = Vec::new();
+    let mut i = 0;
+    while i + 1 < ps.len() {
+        if ps[i] == b'\\' {
+            v.push(ps[i + 1]);
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+    v
+}
+
 impl Facts {
-    /// Gathers the facts for a prompt shown now.
-    pub fn now(sh: &Shell, histnum: usize, cmdnum: usize) -> Facts {
-        use rbox_builtins::common::time;
+    /// Gathers the facts prompt `ps` shows (only those: the time zone, the account
+    /// database and the host name are not looked at for a plain `$ `).
+    pub fn now(sh: &Shell, ps: &[u8], histnum: usize, cmdnum: usize) -> Facts {
         // SAFETY: geteuid has no failure mode.
         let euid = unsafe { libc::geteuid() };
+        let used = escapes_in(ps);
+        let wants = |set: &[u8]| used.iter().any(|c| set.contains(c));
+        let (time, date) = if wants(b"tTAd") {
+            local_time(sh)
+        } else {
+            ((0, 0, 0), Vec::new())
+        };
+        Facts {
+            user: if wants(b"u") {
+                user_name(sh, euid)
+            } else {
+                Vec::new()
+            },
+            host: if wants(b"hH") {
+                host_name()
+            } else {
+                Vec::new()
+            },
+            euid,
+            time,
+            date,
+            histnum,
+            cmdnum,
+        }
+    }
+}
+
+/// The local time of day and the `\d` date.
+fn local_time(sh: &Shell) -> ((u32, u32, u32), Vec<u8>) {
+    {
+        use rbox_builtins::common::time;
         let tz = match sh.vars.get(b"TZ") {
             None => time::Tz::from_file(std::path::Path::new("/etc/localtime"))
                 .unwrap_or_else(time::Tz::utc),
@@ -54,15 +100,7 @@ impl Facts {
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs() as i64);
         let tm = time::localtime(secs, &tz);
-        Facts {
-            user: user_name(sh, euid),
-            host: host_name(),
-            euid,
-            time: (tm.hour as u32, tm.min as u32, tm.sec as u32),
-            date: time::strftime(b"%a %b %d", &tm),
-            histnum,
-            cmdnum,
-        }
+        ((tm.hour, tm.min, tm.sec), time::strftime(b"%a %b %d", &tm))
     }
 }
 
@@ -226,7 +264,7 @@ pub fn split_markers(text: &[u8]) -> Rendered {
 
 /// The prompt `ps` (the value of PS1 or PS2) fully expanded.
 pub fn render(sh: &mut Shell, ps: &[u8], histnum: usize, cmdnum: usize) -> Rendered {
-    let facts = Facts::now(sh, histnum, cmdnum);
+    let facts = Facts::now(sh, ps, histnum, cmdnum);
     let decoded = decode_escapes(ps, sh, &facts);
     let saved = sh.status;
     let expanded = crate::sh::prompt_expand(sh, &decoded);
@@ -291,6 +329,15 @@ mod tests {
         let d = decode_escapes(b"$X $((1+2)) $(echo hi) \\$ ", &sh, &facts());
         let r = split_markers(&crate::sh::prompt_expand(&mut sh, &d));
         assert_eq!(r.plain, "42 3 hi $ ");
+    }
+
+    #[test]
+    fn only_used_facts_are_gathered() {
+        let sh = shell();
+        let f = Facts::now(&sh, b"\\w \\$ ", 1, 1);
+        assert!(f.user.is_empty() && f.host.is_empty() && f.date.is_empty());
+        let f = Facts::now(&sh, b"\\u@\\h \\d", 1, 1);
+        assert!(!f.user.is_empty() && !f.host.is_empty() && !f.date.is_empty());
     }
 
     #[test]
