@@ -124,6 +124,19 @@ fn typing_and_editing() {
 }
 
 #[test]
+fn vi_mode() {
+    let _l = lock();
+    let mut s = Session::new("vi");
+    s.run("set -o vi");
+    // Esc to command mode, back a word, change it.
+    s.pty.send("echo xyz\x1bbcwabc");
+    s.pty.wait_for("the changed word", |t| t.contains("rbox> echo abc"));
+    s.pty.send("\r");
+    s.prompt();
+    assert_eq!(s.output_of("echo abc"), ["abc"]);
+}
+
+#[test]
 fn prompt_escapes_and_colours() {
     let _l = lock();
     let h = home("ps1");
