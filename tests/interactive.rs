@@ -130,7 +130,8 @@ fn vi_mode() {
     s.run("set -o vi");
     // Esc to command mode, back a word, change it.
     s.pty.send("echo xyz\x1bbcwabc");
-    s.pty.wait_for("the changed word", |t| t.contains("rbox> echo abc"));
+    s.pty
+        .wait_for("the changed word", |t| t.contains("rbox> echo abc"));
     s.pty.send("\r");
     s.prompt();
     assert_eq!(s.output_of("echo abc"), ["abc"]);
