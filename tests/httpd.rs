@@ -852,9 +852,11 @@ fn large_cgi_output_reaches_a_slow_reader_whole() {
 #[test]
 fn verbose_logs_each_request() {
     let home = site("verbose");
+    script(&home, "made", "#!/bin/sh\nprintf 'Status: 201 Made\\n\\n'\n");
     let mut srv = Server::start(&home, &["-v"]);
     assert_eq!(curl(&[&srv.url("/hello.txt")]).1, 200);
     assert_eq!(curl(&[&srv.url("/nope")]).1, 404);
+    assert_eq!(curl(&[&srv.url("/cgi-bin/made?x")]).1, 201);
     let _ = srv.child.kill();
     let _ = srv.child.wait();
     let mut err = String::new();
@@ -865,13 +867,14 @@ fn verbose_logs_each_request() {
         .read_to_string(&mut err)
         .unwrap();
     let lines: Vec<&str> = err.lines().collect();
-    assert_eq!(lines.len(), 3, "{err}");
+    assert_eq!(lines.len(), 4, "{err}");
     assert!(lines[0].ends_with(" HEAD / 200"), "{err}"); // the start-up probe
     assert!(
         lines[1].starts_with("httpd: 127.0.0.1:") && lines[1].ends_with(" GET /hello.txt 200"),
         "{err}"
     );
     assert!(lines[2].ends_with(" GET /nope 404"), "{err}");
+    assert!(lines[3].ends_with(" GET /cgi-bin/made?x 201"), "{err}");
 }
 
 #[test]

@@ -37,6 +37,8 @@ const CGI_HEAD_MAX: usize = 16 * 1024;
 
 /// A request body being read for a CGI.
 struct BodyRead {
+    /// Method and target, for the log line written once the status is known.
+    log: (Vec<u8>, Vec<u8>),
     plan: Box<CgiPlan>,
     body: Vec<u8>,
     left: u64,
@@ -45,6 +47,7 @@ struct BodyRead {
 
 /// A running script.
 struct CgiRun {
+    log: (Vec<u8>, Vec<u8>),
     pid: Pid,
     exited: bool,
     pipe: Option<OwnedFd>,
@@ -487,7 +490,7 @@ impl<'a> Server<'a> {
                         Err(e) => {
                             let code = e.status();
                             handler::error(&self.site, code, false, false, &mut c.out);
-                            self.respond(c, code, false, None);
+                            self.respond(c, false, None);
                             let peer = c.peer;
                             self.log_request(&peer, b"-", b"-", code);
                         }
@@ -498,7 +501,7 @@ impl<'a> Server<'a> {
                                 Action::Reply(r) => {
                                     let peer = c.peer;
                                     self.log_request(&peer, &head.method, &head.target, r.code);
-                                    self.respond(c, r.code, r.keep_alive, r.file);
+                                    self.respond(c, r.keep_alive, r.file);
                                 }
                                 Action::Cgi(plan) => {
                                     if plan.expect_continue {
@@ -510,9 +513,8 @@ impl<'a> Server<'a> {
                                     };
                                     let chunks = (plan.body == BodyKind::Chunked)
                                         .then(|| Dechunker::new(self.site.limits.max_body));
-                                    let peer = c.peer;
-                                    self.log_request(&peer, &head.method, &head.target, 0);
                                     c.phase = Phase::Body(Box::new(BodyRead {
+                                        log: (head.method.clone(), head.target.clone()),
                                         plan,
                                         body: Vec::new(),
                                         left,
@@ -541,7 +543,7 @@ impl<'a> Server<'a> {
                             Err(e) => {
                                 let code = if e == ChunkError::TooLarge { 413 } else { 400 };
                                 handler::error(&self.site, code, false, false, &mut c.out);
-                                self.respond(c, code, false, None);
+                                self.respond(c, false, None);
                                 continue;
                             }
                         },
@@ -582,7 +584,7 @@ impl<'a> Server<'a> {
     }
 
     /// Switches to writing a response whose head is in the buffer.
-    fn respond(&mut self, c: &mut Conn, _code: u16, keep_alive: bool, file: Option<FileBody>) {
+    fn respond(&mut self, c: &mut Conn, keep_alive: bool, file: Option<FileBody>) {
         c.file = file;
         c.keep_alive = keep_alive;
         c.phase = Phase::Write;
@@ -593,6 +595,7 @@ impl<'a> Server<'a> {
         match cgi::start(&b.plan, &b.body, self.spawn) {
             Ok(child) => {
                 c.phase = Phase::Cgi(Box::new(CgiRun {
+                    log: b.log.clone(),
                     pid: child.pid,
                     exited: false,
                     pipe: Some(child.out),
@@ -613,13 +616,14 @@ impl<'a> Server<'a> {
                 );
                 self.note(msg.as_bytes());
                 handler::error(&self.site, 500, false, false, &mut c.out);
-                self.respond(c, 500, false, None);
+                self.respond(c, false, None);
             }
         }
     }
 
     fn pipe_event(&mut self, c: &mut Conn, idx: usize) -> bool {
         let date = self.site.date.clone();
+        let peer = c.peer;
         let Phase::Cgi(run) = &mut c.phase else {
             return true;
         };
@@ -660,6 +664,8 @@ impl<'a> Server<'a> {
             match cgi::parse_head(&run.head_buf) {
                 Ok(Some((h, off))) => {
                     cgi::write_head(&h, &date, &mut c.out);
+                    let (m, t) = &run.log;
+                    self.log_request(&peer, m, t, h.code);
                     if !run.head_only {
                         c.out.extend_from_slice(&run.head_buf[off..]);
                     }
@@ -674,6 +680,8 @@ impl<'a> Server<'a> {
             }
         }
         if failed {
+            let (m, t) = &run.log;
+            self.log_request(&peer, m, t, 500);
             if !run.exited {
                 // SAFETY: signals the script's process group.
                 unsafe { libc::kill(-run.pid.as_raw(), libc::SIGKILL) };
@@ -704,7 +712,7 @@ impl<'a> Server<'a> {
                     c.out.clear();
                     c.out_pos = 0;
                     handler::error(&self.site, 408, false, false, &mut c.out);
-                    self.respond(&mut c, 408, false, None);
+                    self.respond(&mut c, false, None);
                     let peer = c.peer;
                     self.log_request(&peer, b"-", b"-", 408);
                     self.drive(&mut c, idx)
@@ -713,7 +721,7 @@ impl<'a> Server<'a> {
                     c.out.clear();
                     c.out_pos = 0;
                     handler::error(&self.site, 408, false, false, &mut c.out);
-                    self.respond(&mut c, 408, false, None);
+                    self.respond(&mut c, false, None);
                     self.drive(&mut c, idx)
                 }
                 Phase::Cgi(run) if run.pipe.is_some() => {
