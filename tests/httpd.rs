@@ -852,7 +852,11 @@ fn large_cgi_output_reaches_a_slow_reader_whole() {
 #[test]
 fn verbose_logs_each_request() {
     let home = site("verbose");
-    script(&home, "made", "#!/bin/sh\nprintf 'Status: 201 Made\\n\\n'\n");
+    script(
+        &home,
+        "made",
+        "#!/bin/sh\nprintf 'Status: 201 Made\\n\\n'\n",
+    );
     let mut srv = Server::start(&home, &["-v"]);
     assert_eq!(curl(&[&srv.url("/hello.txt")]).1, 200);
     assert_eq!(curl(&[&srv.url("/nope")]).1, 404);
@@ -916,4 +920,62 @@ fn few_file_descriptors_mean_fewer_connections() {
     assert!(codes.iter().all(|&c| c == 200 || c == 503), "{codes:?}");
     assert!(codes.contains(&200) && codes.contains(&503), "{codes:?}");
     assert_eq!(curl(&[&srv.url("/hello.txt")]).1, 200);
+}
+
+#[test]
+fn inetd_mode_serves_the_connection_on_stdin() {
+    let home = site("inetd");
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let mut client = TcpStream::connect(l.local_addr().unwrap()).unwrap();
+    client
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let (server_side, _) = l.accept().unwrap();
+    let fd: std::os::fd::OwnedFd = server_side.into();
+    let mut child = Command::new(rbox())
+        .args(["httpd", "-i", "-h"])
+        .arg(&home)
+        .env("RBOX_HTTPD_LIMITS", LIMITS)
+        .stdin(Stdio::from(fd))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    client
+        .write_all(b"GET /hello.txt HTTP/1.1\r\n\r\nGET /sub/page.css HTTP/1.1\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let a = read_response(&mut client);
+    let b = read_to_close(&mut client);
+    assert_eq!((status(&a), body(&a)), (200, "hello world\n"));
+    assert_eq!((status(&b), body(&b)), (200, "p{}\n"));
+    // The connection is over, so is the server.
+    let end = Instant::now() + Duration::from_secs(10);
+    let st = loop {
+        if let Some(st) = child.try_wait().unwrap() {
+            break st;
+        }
+        if Instant::now() > end {
+            let _ = child.kill();
+            panic!("httpd -i did not exit");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(st.success());
+    // Standard input that is not a socket.
+    let out = Command::new(rbox())
+        .args(["httpd", "-i", "-h"])
+        .arg(&home)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned()
+        ),
+        (
+            Some(1),
+            "httpd: -i: standard input is not a connected socket\n".into()
+        )
+    );
 }

@@ -38,7 +38,7 @@ use site::Site;
 /// The `httpd` applet.
 pub const APPLET: Applet = Applet::new("httpd", main, Run::Exec)
     .dir(InstallDir::UsrSbin)
-    .usage("[-fv[v]] [-c CONFFILE] [-p [IP:]PORT] [-u USER[:GRP]] [-r REALM] [-h HOME]\nor httpd -d/-e/-m STRING")
+    .usage("[-ifv[v]] [-c CONFFILE] [-p [IP:]PORT] [-u USER[:GRP]] [-r REALM] [-h HOME]\nor httpd -d/-e/-m STRING")
     .help(
         "Serve HOME over HTTP/1.1: static files (sendfile, ranges, ETag and\n\
          If-Modified-Since), index.html, CGI scripts under /cgi-bin/, basic auth.\n\n\
@@ -66,6 +66,7 @@ const DEFAULT_REALM: &[u8] = b"Web Server Authentication";
 
 struct Options {
     foreground: bool,
+    inetd: bool,
     verbose: u8,
     listen: Vec<u8>,
     user: Option<Vec<u8>>,
@@ -77,6 +78,7 @@ struct Options {
 fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
     let mut o = Options {
         foreground: false,
+        inetd: false,
         verbose: 0,
         listen: b"80".to_vec(),
         user: None,
@@ -88,6 +90,7 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
     while let Some(arg) = opts.next()? {
         match arg {
             Arg::Short('f') => o.foreground = true,
+            Arg::Short('i') => o.inetd = true,
             Arg::Short('v') => o.verbose = o.verbose.saturating_add(1),
             Arg::Short('p') => o.listen = opts.value()?,
             Arg::Short('u') => o.user = Some(opts.value()?),
@@ -137,13 +140,46 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
         .as_ref()
         .and_then(|p| std::fs::metadata(p).ok())
         .map(|m| (m.dev(), m.ino()));
-    let listener = TcpListener::bind(addr)
-        .map_err(|e| Error::msg(format!("bind: {}", crate::error::strerror(&e))))?;
-    let port = listener.local_addr().map_or(addr.port(), |a| a.port());
+    // Inetd mode: standard input is the one connection.
+    let inetd = if o.inetd {
+        let stdin = ctx
+            .stdin
+            .raw_fd()
+            .ok_or_else(|| Error::msg("-i: standard input is not a connected socket"))?;
+        // SAFETY: dup of the stdin fd; the new fd is owned by nothing else.
+        let fd = unsafe { libc::dup(stdin) };
+        if fd < 0 {
+            return Err(Error::io(b"-i", &std::io::Error::last_os_error()));
+        }
+        // SAFETY: fd was just created by dup.
+        let sock = std::net::TcpStream::from(unsafe {
+            <OwnedFd as std::os::fd::FromRawFd>::from_raw_fd(fd)
+        });
+        let peer = sock
+            .peer_addr()
+            .map_err(|_| Error::msg("-i: standard input is not a connected socket"))?;
+        sock.set_nonblocking(true)
+            .map_err(|e| Error::msg(crate::error::strerror(&e)))?;
+        Some((sock, peer))
+    } else {
+        None
+    };
+    let listener = match &inetd {
+        Some(_) => None,
+        None => Some(
+            TcpListener::bind(addr)
+                .map_err(|e| Error::msg(format!("bind: {}", crate::error::strerror(&e))))?,
+        ),
+    };
+    let port = match (&listener, &inetd) {
+        (Some(l), _) => l.local_addr().map_or(addr.port(), |a| a.port()),
+        (None, Some((s, _))) => s.local_addr().map_or(addr.port(), |a| a.port()),
+        (None, None) => addr.port(),
+    };
     if let Some(spec) = &o.user {
         drop_privileges(spec)?;
     }
-    if !o.foreground && !daemonize()? {
+    if !o.foreground && inetd.is_none() && !daemonize()? {
         return Ok(());
     }
     let mut site = Site {
@@ -168,6 +204,9 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
     let spawn = ctx.spawn;
     let mut srv = server::Server::new(listener, site, spawn, &mut ctx.stderr)
         .map_err(|e| Error::msg(crate::error::strerror(&e)))?;
+    if let Some((sock, peer)) = inetd {
+        srv.adopt(sock, peer);
+    }
     srv.run()
         .map_err(|e| Error::msg(crate::error::strerror(&e)))?;
     Ok(())

@@ -91,12 +91,14 @@ struct Slot {
 pub enum Stop {
     /// SIGTERM or SIGINT.
     Signal,
+    /// Inetd mode: the one connection ended.
+    Done,
 }
 
 /// The server: the listening socket, the connections, and what they share.
 pub struct Server<'a> {
     ep: Epoll,
-    listener: TcpListener,
+    listener: Option<TcpListener>,
     sig: SignalFd,
     /// Home, config, limits.
     pub site: Site,
@@ -115,24 +117,28 @@ fn token(idx: usize, generation: u32, pipe: bool) -> u64 {
 }
 
 impl<'a> Server<'a> {
-    /// A server on a bound, listening socket. Blocks SIGHUP, SIGCHLD, SIGTERM and SIGINT
-    /// (they arrive through a signalfd) and ignores SIGPIPE.
+    /// A server on a bound, listening socket (`None` for inetd mode: one connection,
+    /// given with [`Server::adopt`]). Blocks SIGHUP, SIGCHLD, SIGTERM and SIGINT (they
+    /// arrive through a signalfd) and ignores SIGPIPE.
     pub fn new(
-        listener: TcpListener,
+        listener: Option<TcpListener>,
         site: Site,
         spawn: &'a dyn Spawn,
         log: &'a mut dyn Write,
     ) -> io::Result<Server<'a>> {
-        listener.set_nonblocking(true)?;
         let fds = raise_fd_limit();
         let mut site = site;
         // Two fds a connection (its socket, and a file or a CGI pipe), some to spare.
         let by_fds = (fds.saturating_sub(10) / 2).max(1);
         site.limits.max_conns = site.limits.max_conns.min(by_fds);
-        // std listens with a backlog of 128; bursts of many clients want more.
-        // SAFETY: listen on a socket this server owns; it only changes the backlog.
-        unsafe { libc::listen(listener.as_raw_fd(), 1024) };
         let ep = Epoll::new(EpollCreateFlags::EPOLL_CLOEXEC)?;
+        if let Some(l) = &listener {
+            l.set_nonblocking(true)?;
+            // std listens with a backlog of 128; bursts of many clients want more.
+            // SAFETY: listen on a socket this server owns; it only changes the backlog.
+            unsafe { libc::listen(l.as_raw_fd(), 1024) };
+            ep.add(l, EpollEvent::new(EpollFlags::EPOLLIN, LISTEN))?;
+        }
         let mut mask = SigSet::empty();
         for s in [
             Signal::SIGHUP,
@@ -148,7 +154,6 @@ impl<'a> Server<'a> {
             nix::sys::signal::signal(Signal::SIGPIPE, nix::sys::signal::SigHandler::SigIgn)?;
         }
         let sig = SignalFd::with_flags(&mask, SfdFlags::SFD_NONBLOCK | SfdFlags::SFD_CLOEXEC)?;
-        ep.add(&listener, EpollEvent::new(EpollFlags::EPOLLIN, LISTEN))?;
         ep.add(&sig, EpollEvent::new(EpollFlags::EPOLLIN, SIGNALS))?;
         Ok(Server {
             ep,
@@ -166,10 +171,13 @@ impl<'a> Server<'a> {
         })
     }
 
-    /// Serves until SIGTERM or SIGINT.
+    /// Serves until SIGTERM or SIGINT, or in inetd mode until the connection ends.
     pub fn run(&mut self) -> io::Result<Stop> {
         let mut events = vec![EpollEvent::empty(); 256];
         loop {
+            if self.listener.is_none() && self.live == 0 {
+                return Ok(Stop::Done);
+            }
             let timeout = if self.live == 0 && !self.accept_paused {
                 EpollTimeout::NONE
             } else {
@@ -197,9 +205,12 @@ impl<'a> Server<'a> {
                 }
             }
             let now = Instant::now();
-            if self.accept_paused && now >= self.next_sweep {
+            if self.accept_paused
+                && now >= self.next_sweep
+                && let Some(l) = &self.listener
+            {
                 let ev = EpollEvent::new(EpollFlags::EPOLLIN, LISTEN);
-                self.accept_paused = self.ep.add(&self.listener, ev).is_err();
+                self.accept_paused = self.ep.add(l, ev).is_err();
             }
             if self.live > 0 && now >= self.next_sweep {
                 self.sweep(now);
@@ -282,7 +293,10 @@ impl<'a> Server<'a> {
 
     fn accept_all(&mut self) {
         loop {
-            let (sock, peer) = match self.listener.accept() {
+            let Some(listener) = &self.listener else {
+                return;
+            };
+            let (sock, peer) = match listener.accept() {
                 Ok(p) => p,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => {
@@ -290,7 +304,7 @@ impl<'a> Server<'a> {
                     // Stop watching it until the next sweep.
                     let errno = e.raw_os_error();
                     if (errno == Some(libc::EMFILE) || errno == Some(libc::ENFILE))
-                        && self.ep.delete(&self.listener).is_ok()
+                        && self.ep.delete(listener).is_ok()
                     {
                         self.accept_paused = true;
                     }
@@ -309,6 +323,13 @@ impl<'a> Server<'a> {
                 self.log_request(&peer, b"-", b"-", 503);
                 continue;
             }
+            self.adopt(sock, peer);
+        }
+    }
+
+    /// Takes on a connected, non-blocking socket.
+    pub fn adopt(&mut self, sock: TcpStream, peer: SocketAddr) {
+        {
             let idx = match self.free.pop() {
                 Some(i) => i,
                 None => {
@@ -323,7 +344,7 @@ impl<'a> Server<'a> {
             let ev = EpollEvent::new(EpollFlags::EPOLLIN, token(idx, generation, false));
             if self.ep.add(&sock, ev).is_err() {
                 self.free.push(idx);
-                continue;
+                return;
             }
             self.slots[idx].conn = Some(Conn {
                 sock,
