@@ -51,6 +51,10 @@ pub struct Options {
     /// Visit each directory's entries in byte order of their names (else in the order the
     /// filesystem returns them).
     pub sort: bool,
+    /// The callback needs only the file type of entries that are not directories: for
+    /// those whose type the directory listing gives (`d_type`), no `fstatat` is made and
+    /// [`Entry::stat`] has only `st_mode`'s type bits set (find without stat tests).
+    pub types_only: bool,
 }
 
 impl Default for Options {
@@ -60,6 +64,7 @@ impl Default for Options {
             one_fs: false,
             max_depth: None,
             sort: false,
+            types_only: false,
         }
     }
 }
@@ -141,7 +146,8 @@ struct Level {
     path_len: usize,
     st: FileStat,
     followed: bool,
-    names: Vec<Vec<u8>>,
+    /// The entries' names with their `d_type` (`DT_UNKNOWN` when not given).
+    names: Vec<(Vec<u8>, u8)>,
     next: usize,
 }
 
@@ -175,6 +181,28 @@ fn stat_at(dir: BorrowedFd<'_>, name: &[u8], follow: bool) -> io::Result<(FileSt
     Ok((fstatat(dir, name, AtFlags::AT_SYMLINK_NOFOLLOW)?, false))
 }
 
+/// The `S_IF*` bits for a `d_type` when they are all a types-only walk needs: not for
+/// directories (they are always stat'ed), unknown types, or links being followed.
+fn type_bits(d_type: u8, follow_all: bool) -> Option<u32> {
+    match d_type {
+        libc::DT_REG => Some(libc::S_IFREG),
+        libc::DT_LNK if !follow_all => Some(libc::S_IFLNK),
+        libc::DT_FIFO => Some(libc::S_IFIFO),
+        libc::DT_SOCK => Some(libc::S_IFSOCK),
+        libc::DT_CHR => Some(libc::S_IFCHR),
+        libc::DT_BLK => Some(libc::S_IFBLK),
+        _ => None,
+    }
+}
+
+/// A status with only the file type set, for [`Options::types_only`].
+fn typed_stat(bits: u32) -> FileStat {
+    // SAFETY: `stat` is plain integers; all zeros is a valid value of it.
+    let mut st: FileStat = unsafe { std::mem::zeroed() };
+    st.st_mode = bits;
+    st
+}
+
 /// Opens directory `name` in `dir` and checks it is the one `want` describes.
 fn open_dir(
     dir: BorrowedFd<'_>,
@@ -205,7 +233,7 @@ impl Drop for DirStream {
 
 /// Every name in the directory `fd` but `.` and `..` (read through a new fd, so `fd`
 /// keeps its offset and stays usable for `*at` calls).
-fn read_names(fd: BorrowedFd<'_>, sort: bool) -> io::Result<Vec<Vec<u8>>> {
+fn read_names(fd: BorrowedFd<'_>, sort: bool) -> io::Result<Vec<(Vec<u8>, u8)>> {
     let flags = OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC;
     let own = openat(fd, ".", flags, Mode::empty())?;
     let raw = own.into_raw_fd();
@@ -234,7 +262,9 @@ fn read_names(fd: BorrowedFd<'_>, sort: bool) -> io::Result<Vec<Vec<u8>>> {
         // stays valid until the next readdir64 call, and the bytes are copied before it.
         let name = unsafe { CStr::from_ptr((*ent).d_name.as_ptr()) }.to_bytes();
         if name != b"." && name != b".." {
-            names.push(name.to_vec());
+            // SAFETY: as above, the entry is valid until the next readdir64 call.
+            let kind = unsafe { (*ent).d_type };
+            names.push((name.to_vec(), kind));
         }
     }
     drop(stream);
@@ -411,7 +441,7 @@ impl Walker<'_> {
             let Some(top) = self.stack.last_mut() else {
                 break;
             };
-            let Some(name) = top.names.get_mut(top.next).map(std::mem::take) else {
+            let Some((name, d_type)) = top.names.get_mut(top.next).map(std::mem::take) else {
                 if !self.finish_level() {
                     return false;
                 }
@@ -439,7 +469,16 @@ impl Walker<'_> {
                 .get(depth - 1)
                 .and_then(|l| l.fd.as_ref())
                 .map_or(AT_FDCWD, |fd| fd.as_fd());
-            let (st, followed) = match stat_at(parent, &name, follow_all) {
+            let known = if self.opts.types_only {
+                type_bits(d_type, follow_all)
+            } else {
+                None
+            };
+            let stat = match known {
+                Some(bits) => Ok((typed_stat(bits), false)),
+                None => stat_at(parent, &name, follow_all),
+            };
+            let (st, followed) = match stat {
                 Ok(s) => s,
                 Err(e) => {
                     let seen = Seen {
@@ -625,6 +664,43 @@ mod tests {
             sort: true,
             ..Options::default()
         }
+    }
+
+    #[test]
+    fn types_only_gives_file_types_without_stat() {
+        let d = temp_dir("walk-types");
+        std::fs::create_dir_all(d.join("a")).unwrap();
+        std::fs::write(d.join("a/f"), "data").unwrap();
+        std::os::unix::fs::symlink("f", d.join("a/l")).unwrap();
+        let opts = Options {
+            types_only: true,
+            ..sorted()
+        };
+        let mut seen = Vec::new();
+        walk(&b(&d), &opts, &mut |e| {
+            let st = e.stat.unwrap();
+            seen.push((
+                e.kind,
+                st.st_mode & libc::S_IFMT,
+                st.st_size,
+                st.st_ino != 0,
+            ));
+            Action::Continue
+        });
+        // Directories are stat'ed in full; a file and a link get their type only (on
+        // filesystems that give d_type, as all Linux ones used here do).
+        assert_eq!(
+            seen,
+            [
+                (Kind::Dir, libc::S_IFDIR, seen[0].2, true),
+                (Kind::Dir, libc::S_IFDIR, seen[1].2, true),
+                (Kind::File, libc::S_IFREG, 0, false),
+                (Kind::File, libc::S_IFLNK, 0, false),
+                (Kind::DirPost, libc::S_IFDIR, seen[4].2, true),
+                (Kind::DirPost, libc::S_IFDIR, seen[5].2, true),
+            ]
+        );
+        std::fs::remove_dir_all(&d).unwrap();
     }
 
     #[test]

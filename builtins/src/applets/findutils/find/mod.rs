@@ -66,6 +66,7 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
         one_fs: parsed.one_fs,
         max_depth: parsed.max_depth,
         sort: true,
+        types_only: !needs_stat(&parsed.expr),
     };
     let mut f = Finder {
         ctx,
@@ -528,6 +529,29 @@ impl Finder<'_, '_> {
             return Err(Error::silent(130));
         }
         Ok(())
+    }
+}
+
+/// Whether evaluating `e` looks at more of an entry's status than its file type; when
+/// not, the walk takes the type from the directory listing and stats only directories
+/// (GNU find skips those stats too).
+fn needs_stat(e: &Expr) -> bool {
+    match e {
+        Expr::And(a, b) | Expr::Or(a, b) | Expr::List(a, b) => needs_stat(a) || needs_stat(b),
+        Expr::Not(a) => needs_stat(a),
+        Expr::True
+        | Expr::False
+        | Expr::Name(_)
+        | Expr::Path(_)
+        | Expr::Regex(_)
+        | Expr::Type { x: false, .. }
+        | Expr::LinkName(_)
+        | Expr::Prune
+        | Expr::Quit
+        | Expr::Print { .. }
+        | Expr::Exec(_)
+        | Expr::Delete => false,
+        _ => true,
     }
 }
 
