@@ -25,8 +25,7 @@ pub const APPLET: Applet = Applet::new("dd", main, Run::Fork)
          oflag=LIST\tappend seek_bytes\n\
          status=LEVEL\tnone, noxfer or progress (accepted)\n\
          N may end in c w b kB K MB M GB G ... and be a product: 2x512.",
-    )
-    .no_help_option();
+    );
 
 #[derive(Default)]
 struct Conv {
