@@ -14,7 +14,7 @@ use support::{rbox, scratch};
 
 /// Short limits so the timeout tests are quick.
 const LIMITS: &str =
-    "header_timeout=1,idle=1,write=3,cgi_time=2,body=1000,line=200,head=1000,headers=20";
+    "header_timeout=2,idle=2,write=5,cgi_time=2,body=1000,line=200,head=1000,headers=20";
 
 /// A running server, killed on drop.
 struct Server {
@@ -446,7 +446,7 @@ fn error_statuses() {
 fn slow_and_idle_clients_are_cut_off() {
     let home = site("slow");
     let srv = Server::start(&home, &[]);
-    // Slowloris: a head that never completes gets 408 after header_timeout (1 s here).
+    // Slowloris: a head that never completes gets 408 after header_timeout (2 s here).
     let mut s = srv.connect();
     s.write_all(b"GET / HTTP/1.1\r\nX-a: 1\r\n").unwrap();
     let r = read_to_close(&mut s);
