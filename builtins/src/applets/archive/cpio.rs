@@ -1026,6 +1026,7 @@ impl Extractor {
         }
         if is_dir {
             let r = nix::unistd::unlinkat(p, leaf, nix::unistd::UnlinkatFlags::RemoveDir);
+            self.target.forget();
             if let Err(err) = r {
                 errs.push(subject(&e.name, ": Cannot remove: ", &errno(err)));
                 *status = 2;

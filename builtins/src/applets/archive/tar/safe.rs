@@ -83,6 +83,10 @@ pub fn open_dir_nofollow(dir: BorrowedFd<'_>, name: &[u8]) -> io::Result<OwnedFd
 /// The target directory of an extraction.
 pub struct Target {
     root: OwnedFd,
+    /// The last parent directory resolved: its components and an fd on it. Members come
+    /// in tree order, so most share their parent with the one before; reusing the fd
+    /// (a directory already reached without following links) saves a walk per member.
+    last: std::cell::RefCell<Option<(Vec<Vec<u8>>, OwnedFd)>>,
 }
 
 impl Target {
@@ -90,7 +94,15 @@ impl Target {
     pub fn open(dir: &[u8]) -> io::Result<Target> {
         let flags = OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC;
         let root = openat(nix::fcntl::AT_FDCWD, dir, flags, Mode::empty()).map_err(err)?;
-        Ok(Target { root })
+        Ok(Target {
+            root,
+            last: std::cell::RefCell::new(None),
+        })
+    }
+
+    /// Drops the cached parent (after removing a directory that may be it).
+    pub fn forget(&self) {
+        self.last.replace(None);
     }
 
     /// The target's fd.
@@ -101,8 +113,14 @@ impl Target {
     /// Opens the directory holding the last of `comps`, making missing parents (mode 0777
     /// less the umask) when `create`. Never follows a symlink.
     pub fn parent(&self, comps: &[Vec<u8>], create: bool) -> io::Result<OwnedFd> {
-        let mut cur = open_dir_nofollow(self.root(), b".")?;
         let parents = comps.len().saturating_sub(1);
+        let want = comps.get(..parents).unwrap_or_default();
+        if let Some((dirs, fd)) = self.last.borrow().as_ref()
+            && dirs.as_slice() == want
+        {
+            return Ok(nix::unistd::dup(fd)?);
+        }
+        let mut cur = open_dir_nofollow(self.root(), b".")?;
         for c in comps.iter().take(parents) {
             let next = match open_dir_nofollow(cur.as_fd(), c) {
                 Err(e) if create && e.raw_os_error() == Some(libc::ENOENT) => {
@@ -115,6 +133,9 @@ impl Target {
                 other => other?,
             };
             cur = next;
+        }
+        if let Ok(copy) = nix::unistd::dup(&cur) {
+            self.last.replace(Some((want.to_vec(), copy)));
         }
         Ok(cur)
     }
