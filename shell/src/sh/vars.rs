@@ -346,6 +346,13 @@ impl Vars {
         self.scopes.push(Vec::new());
     }
 
+    /// Enters a scope whose variables were already set, with what they were before:
+    /// the prefix assignments of a function call (`x=1 f`), which `unset` inside the
+    /// function removes, showing the value they hid (bash).
+    pub fn push_frame(&mut self, saved: Vec<(Vec<u8>, Option<Var>)>) {
+        self.scopes.push(saved);
+    }
+
     /// Leaves a function: its locals get their previous values back.
     pub fn pop_scope(&mut self) {
         if let Some(frame) = self.scopes.pop() {

@@ -83,6 +83,8 @@ pub fn run(sh: &mut Shell, cmd: &SimpleCommand, tail: bool) -> R {
 /// A command of assignments only: each is expanded and made before the next
 /// (`a=1 b=$a`); the status is that of the last command substitution.
 fn assign_only(sh: &mut Shell, cmd: &SimpleCommand) -> R {
+    // `$_` is empty after an assignment (bash).
+    sh.last_arg.clear();
     for a in &cmd.assigns {
         if expand::assign::is_complex(a) {
             expand::assign::assign(sh, a)?;
@@ -141,7 +143,7 @@ pub fn dispatch(
             return with_redirs(sh, redirs, true, |sh| b(sh, fields));
         }
         if !no_functions && let Some(f) = sh.functions.get(name).cloned() {
-            return with_temps(sh, assigns, |sh| {
+            return with_temps_frame(sh, assigns, |sh| {
                 with_redirs(sh, redirs, false, |sh| call_function(sh, &f, fields))
             });
         }
@@ -214,6 +216,41 @@ fn with_temps(
             sh.hash.clear();
         }
         sh.vars.restore(&n, old);
+    }
+    r
+}
+
+/// [`with_temps`] for a function call: the assignments form a scope of their own, so an
+/// `unset` in the function shows the value they hid (bash).
+fn with_temps_frame(
+    sh: &mut Shell,
+    assigns: Vec<(Vec<u8>, Vec<u8>)>,
+    f: impl FnOnce(&mut Shell) -> R,
+) -> R {
+    if assigns.is_empty() {
+        return f(sh);
+    }
+    let mut saved: Vec<(Vec<u8>, Option<crate::sh::vars::Var>)> = Vec::with_capacity(assigns.len());
+    for (n, v) in assigns {
+        let old = sh.vars.save(&n);
+        if sh.vars.set(&n, v, true).is_err() {
+            sh.error2(&n, "is read only");
+            for (n, old) in saved.into_iter().rev() {
+                sh.vars.restore(&n, old);
+            }
+            return Err(sh.fatal(2));
+        }
+        if n == b"PATH" {
+            sh.hash.clear();
+        }
+        saved.push((n, old));
+    }
+    let path = saved.iter().any(|(n, _)| n == b"PATH");
+    sh.vars.push_frame(saved);
+    let r = f(sh);
+    sh.vars.pop_scope();
+    if path {
+        sh.hash.clear();
     }
     r
 }

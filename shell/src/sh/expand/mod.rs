@@ -153,7 +153,8 @@ pub fn word_fields(sh: &mut Shell, w: &Word, out: &mut Vec<Vec<u8>>) -> Result<(
     let mut buf = WordBuf::default();
     expand_parts(sh, &w.parts, false, Mode::Fields, &mut buf)?;
     let ifs = sh.ifs().to_vec();
-    let pieces = split::split(&buf, &ifs);
+    let utf8 = !ifs.is_ascii() && param::utf8_locale(sh);
+    let pieces = split::split_with(&buf, &ifs, utf8);
     for (bytes, flags) in pieces {
         if !sh.opts.noglob && pathname::has_glob(&bytes, &flags) {
             let found = pathname::glob(&bytes, &flags);

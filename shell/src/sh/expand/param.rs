@@ -151,7 +151,7 @@ fn list_is_set(sh: &Shell, p: &Param) -> bool {
 }
 
 /// `true` when the shell's character type is UTF-8 (`LC_ALL`, `LC_CTYPE`, `LANG`).
-fn utf8_locale(sh: &Shell) -> bool {
+pub fn utf8_locale(sh: &Shell) -> bool {
     let v = [b"LC_ALL".as_slice(), b"LC_CTYPE", b"LANG"]
         .iter()
         .find_map(|n| sh.vars.get(n).filter(|v| !v.is_empty()));

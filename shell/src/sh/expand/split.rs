@@ -6,6 +6,22 @@ use super::{Event, SPLIT, WordBuf};
 
 /// Splits `w` on `ifs`, giving each field's bytes and flags.
 pub fn split(w: &WordBuf, ifs: &[u8]) -> Vec<(Vec<u8>, Vec<u8>)> {
+    split_with(w, ifs, false)
+}
+
+/// [`split`], where a multi-byte UTF-8 character of IFS is one delimiter (bash in a
+/// UTF-8 locale) when `utf8`.
+pub fn split_with(w: &WordBuf, ifs: &[u8], utf8: bool) -> Vec<(Vec<u8>, Vec<u8>)> {
+    // The valid multi-byte characters of IFS (lossy decoding keeps them as they are).
+    let wide: Vec<Vec<u8>> = if utf8 && !ifs.is_ascii() {
+        String::from_utf8_lossy(ifs)
+            .chars()
+            .filter(|c| !c.is_ascii() && *c != char::REPLACEMENT_CHARACTER)
+            .map(|c| c.to_string().into_bytes())
+            .collect()
+    } else {
+        Vec::new()
+    };
     let is_ifs = |c: u8| ifs.contains(&c);
     let is_ws = |c: u8| matches!(c, b' ' | b'\t' | b'\n') && ifs.contains(&c);
     let mut out = Vec::new();
@@ -14,7 +30,23 @@ pub fn split(w: &WordBuf, ifs: &[u8]) -> Vec<(Vec<u8>, Vec<u8>)> {
     let mut ev = 0;
     let n = w.bytes.len();
     let mut i = 0;
-    let delim = |i: usize| w.flags[i] & SPLIT != 0 && is_ifs(w.bytes[i]);
+    // The length of the delimiter at `i` (0: none).
+    let dlen = |i: usize| -> usize {
+        if w.flags[i] & SPLIT == 0 {
+            return 0;
+        }
+        let c = w.bytes[i];
+        if wide.is_empty() || c.is_ascii() {
+            return usize::from(is_ifs(c));
+        }
+        wide.iter()
+            .find(|u| {
+                w.bytes[i..].starts_with(u)
+                    && w.flags[i..i + u.len()].iter().all(|f| f & SPLIT != 0)
+            })
+            .map_or(0, |u| u.len())
+    };
+    let delim = |i: usize| dlen(i) > 0;
     loop {
         while let Some(&(pos, e)) = w.events.get(ev) {
             if pos > i {
@@ -43,7 +75,7 @@ pub fn split(w: &WordBuf, ifs: &[u8]) -> Vec<(Vec<u8>, Vec<u8>)> {
                     j += 1;
                 }
                 if j < n && delim(j) && !is_ws(w.bytes[j]) && !event_at(w, ev, j, i) {
-                    j += 1;
+                    j += dlen(j);
                     while j < n && delim(j) && is_ws(w.bytes[j]) && !event_at(w, ev, j, i) {
                         j += 1;
                     }
@@ -54,7 +86,7 @@ pub fn split(w: &WordBuf, ifs: &[u8]) -> Vec<(Vec<u8>, Vec<u8>)> {
                 has = false;
                 i = j;
             } else {
-                let mut j = i + 1;
+                let mut j = i + dlen(i);
                 while j < n && delim(j) && is_ws(w.bytes[j]) && !event_at(w, ev, j, i) {
                     j += 1;
                 }
@@ -115,5 +147,20 @@ mod tests {
     #[test]
     fn empty_ifs_never_splits() {
         assert_eq!(run(" a b ", ""), [" a b "]);
+    }
+
+    #[test]
+    fn wide_characters_of_ifs_delimit_whole() {
+        let mut w = WordBuf::default();
+        w.push("çxçyé".as_bytes(), SPLIT);
+        let fields = |utf8| -> Vec<String> {
+            split_with(&w, "ç".as_bytes(), utf8)
+                .into_iter()
+                .map(|(b, _)| String::from_utf8_lossy(&b).into_owned())
+                .collect()
+        };
+        assert_eq!(fields(true), ["", "x", "yé"]);
+        // Byte-wise, each byte of ç delimits (and é, sharing its first byte, is cut).
+        assert_eq!(fields(false).len(), 6);
     }
 }
