@@ -131,6 +131,12 @@ pub fn main(args: &[Vec<u8>], env: &[(Vec<u8>, Vec<u8>)]) -> u8 {
             i += 1;
             break;
         }
+        if a == b"--help" {
+            let usage = b"Usage: sh [-abCefhimnuvx] [-o option]... [-O shopt]... \
+                          [-c string [name [arg...]] | -s [arg...] | file [arg...]]\n";
+            let _ = rbox_builtins::common::fdio::write_all(1, usage);
+            return 0;
+        }
         if matches!(
             a.as_slice(),
             b"--login" | b"--posix" | b"--norc" | b"--noprofile"
@@ -151,7 +157,8 @@ pub fn main(args: &[Vec<u8>], env: &[(Vec<u8>, Vec<u8>)]) -> u8 {
         i += 1;
         for &c in &a[1..] {
             match c {
-                b'c' => cflag = on,
+                // `+c` reads as `-c` (bash).
+                b'c' => cflag = true,
                 b's' => sflag = on,
                 // `-l`: a login shell (reads the profiles when interactive).
                 b'l' => login = on,

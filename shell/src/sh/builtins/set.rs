@@ -1,6 +1,8 @@
 //! `set`: options, positional parameters, and the variable listing.
 
-use super::{out, quote};
+use rbox_builtins::common::shquote;
+
+use super::out;
 use crate::sh::state::{OPTION_NAMES, R, Shell};
 
 /// `set -o` / `set +o` listings.
@@ -26,7 +28,9 @@ pub fn set(sh: &mut Shell, args: &[Vec<u8>]) -> R {
             if let Some(val) = &v.value {
                 text.extend_from_slice(n);
                 text.push(b'=');
-                text.extend_from_slice(&quote(val));
+                // One line per variable ($'...' for control characters), so the
+                // listing can be filtered line by line and read back.
+                shquote::quote_into(&mut text, val);
                 text.push(b'\n');
             }
         }
@@ -41,8 +45,9 @@ pub fn set(sh: &mut Shell, args: &[Vec<u8>]) -> R {
             break;
         }
         if a == b"-" {
+            // Ends the options and turns off -x and -v; the parameters change only when
+            // operands follow (`set + -` keeps them, as in dash and bash).
             i += 1;
-            set_params = true;
             sh.opts.xtrace = false;
             sh.opts.verbose = false;
             break;

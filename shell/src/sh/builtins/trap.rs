@@ -57,9 +57,18 @@ pub fn trap(sh: &mut Shell, args: &[Vec<u8>]) -> R {
         }
         return Ok(out(sh, b"trap", &text));
     }
-    // A first operand that is a number (or a lone condition) means "reset".
+    if rest[0].len() > 1 && rest[0][0] == b'-' && rest[0] != b"-" {
+        sh.error2(
+            b"trap",
+            &format!("{}: invalid option", String::from_utf8_lossy(&rest[0])),
+        );
+        return Ok(2);
+    }
+    // A first operand that is a number (blanks around it allowed, as in bash), or a
+    // lone condition, means "reset".
+    let number = rest[0].trim_ascii();
     let (action, conds): (Option<&[u8]>, &[Vec<u8>]) =
-        if rest.len() == 1 || (rest[0].iter().all(u8::is_ascii_digit) && !rest[0].is_empty()) {
+        if rest.len() == 1 || (number.iter().all(u8::is_ascii_digit) && !number.is_empty()) {
             (None, rest)
         } else if rest[0] == b"-" {
             (None, &rest[1..])
@@ -76,7 +85,7 @@ pub fn trap(sh: &mut Shell, args: &[Vec<u8>]) -> R {
     }
     let mut st = 0;
     for c in conds {
-        let Some(n) = signals::number(c) else {
+        let Some(n) = signals::number(c.trim_ascii()) else {
             sh.error2(&[b"trap: ", c.as_slice()].concat(), "bad trap");
             st = 1;
             continue;
