@@ -497,7 +497,15 @@ fn follow_files(
             return Ok(());
         }
         let done = f.pid.is_some_and(|p| !pid_alive(p));
-        for (i, w) in watched.iter_mut().enumerate() {
+        // The file shown last goes first: its growth needs no new header (GNU, which
+        // sees appends as they happen, usually goes on with it too).
+        let count = watched.len();
+        let first = last_shown;
+        for k in 0..count {
+            let i = (first + k) % count;
+            let Some(w) = watched.get_mut(i) else {
+                continue;
+            };
             if f.by_name {
                 reopen_if_replaced(ctx, w)?;
             }
