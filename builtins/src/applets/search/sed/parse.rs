@@ -330,6 +330,10 @@ impl Parser<'_> {
             return Ok(None);
         }
         let src = escapes(src);
+        if self.ere && stray_close_paren(&src) {
+            // glibc's regcomp takes it as a literal; GNU sed rejects it.
+            return Err(self.err("Unmatched ) or \\)"));
+        }
         let opts = ReOptions {
             extended: self.ere,
             icase,
@@ -840,6 +844,49 @@ impl Parser<'_> {
         }
         Ok(Kind::Trans(map))
     }
+}
+
+/// Whether an ERE has a `)` with no `(` open (outside brackets and escapes).
+fn stray_close_paren(re: &[u8]) -> bool {
+    let mut depth = 0usize;
+    let mut i = 0;
+    while let Some(&b) = re.get(i) {
+        match b {
+            b'\\' => i += 1,
+            b'[' => {
+                // Skip the bracket expression: `]` first is literal, `[:...:]` inside.
+                i += 1;
+                if re.get(i) == Some(&b'^') {
+                    i += 1;
+                }
+                if re.get(i) == Some(&b']') {
+                    i += 1;
+                }
+                while let Some(&c) = re.get(i) {
+                    if c == b']' {
+                        break;
+                    }
+                    if c == b'[' && matches!(re.get(i + 1), Some(b':' | b'.' | b'=')) {
+                        let kind = re.get(i + 1).copied().unwrap_or(b':');
+                        i += 2;
+                        while i + 1 < re.len()
+                            && !(re.get(i) == Some(&kind) && re.get(i + 1) == Some(&b']'))
+                        {
+                            i += 1;
+                        }
+                        i += 1;
+                    }
+                    i += 1;
+                }
+            }
+            b'(' => depth += 1,
+            b')' if depth == 0 => return true,
+            b')' => depth -= 1,
+            _ => {}
+        }
+        i += 1;
+    }
+    false
 }
 
 /// GNU sed's escapes inside a regex: `\t \r \f \v \a` and `\xHH` become the byte

@@ -95,6 +95,26 @@ fn newline_handling() {
 
 #[test]
 fn script_errors() {
+    // GNU sed rejects a stray ERE `)` (glibc's regcomp would take it literally).
+    assert_eq!(
+        sed(&["-E", "s/x)/Y/"], "x)\n"),
+        (
+            "sed: -e expression #1, char 7: Unmatched ) or \\)\n".into(),
+            1
+        )
+    );
+    assert_eq!(
+        sed(&["-E", "-n", "/x)/p"], "x)\n"),
+        (
+            "sed: -e expression #1, char 4: Unmatched ) or \\)\n".into(),
+            1
+        )
+    );
+    assert_eq!(
+        sed(&["-E", "s/[[:alpha:])]/Y/;s/(Y)/<&>/"], "x)\n"),
+        ("<Y>)\n".into(), 0)
+    );
+    assert_eq!(sed(&["-E", "s/x\\)/Y/"], "x)\n"), ("Y\n".into(), 0));
     assert_eq!(
         sed(&["s/a/b"], ""),
         (
