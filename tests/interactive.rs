@@ -336,6 +336,37 @@ fn ctrl_z_jobs_fg_bg() {
 }
 
 #[test]
+fn stopped_pipeline_is_one_job() {
+    let _l = lock();
+    let mut s = Session::new("pipe");
+    s.pty.line("sleep 100 | cat");
+    s.wait_job_in_foreground();
+    s.pty.send("\x1a");
+    s.prompt();
+    s.run("echo next");
+    // Announced once, though both stages stopped.
+    let screen = s.pty.screen();
+    assert_eq!(
+        screen
+            .matches("Stopped                 sleep 100 | cat")
+            .count(),
+        1,
+        "{screen}"
+    );
+    s.run("jobs");
+    assert_eq!(
+        s.output_of("jobs"),
+        ["[1]+  Stopped                 sleep 100 | cat"]
+    );
+    s.pty.line("fg");
+    s.wait_job_in_foreground();
+    s.pty.send("\x03");
+    s.prompt();
+    s.run("jobs");
+    assert!(s.output_of("jobs").is_empty());
+}
+
+#[test]
 fn ps2_continuation_is_one_history_entry() {
     let _l = lock();
     let h = home("ps2");

@@ -133,8 +133,13 @@ pub fn reap_jobs(sh: &mut Shell) {
             // SAFETY: waitpid with a valid out pointer.
             let r = unsafe { libc::waitpid(p, &mut status, flags) };
             if r == p && (libc::WIFSTOPPED(status) || libc::WIFCONTINUED(status)) {
-                job.stopped = libc::WIFSTOPPED(status);
-                job.notified = false;
+                // A notice only when the job's state changes (each stage of a stopped
+                // pipeline reports its own stop).
+                let stopped = libc::WIFSTOPPED(status);
+                if job.stopped != stopped {
+                    job.stopped = stopped;
+                    job.notified = false;
+                }
                 all_done = false;
             } else if r == p {
                 if p == job.pid {
