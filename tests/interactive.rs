@@ -367,6 +367,26 @@ fn stopped_pipeline_is_one_job() {
 }
 
 #[test]
+fn fg_gives_a_job_back_its_terminal_modes() {
+    let _l = lock();
+    let mut s = Session::new("modes");
+    // The job turns echo off, then stops; the shell's prompt has its own modes.
+    s.pty.line("stty -echo; cat");
+    s.wait_job_in_foreground();
+    s.pty.send("\x1a");
+    s.prompt();
+    s.run("echo typed");
+    assert_eq!(s.output_of("echo typed"), ["typed"]);
+    // Back in the foreground, echo is off again: cat's copy is the only one.
+    s.pty.line("fg");
+    s.wait_job_in_foreground();
+    s.pty.send("secret\r\x04");
+    s.prompt();
+    assert_eq!(s.output_of("fg"), ["stty -echo; cat", "secret"]);
+    s.run("stty echo");
+}
+
+#[test]
 fn ps2_continuation_is_one_history_entry() {
     let _l = lock();
     let h = home("ps2");

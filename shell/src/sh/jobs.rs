@@ -32,6 +32,9 @@ pub struct JobControl {
     pub warned: bool,
     /// The terminal modes of the shell, put back after each foreground job.
     pub modes: Option<libc::termios>,
+    /// The terminal modes each stopped job had (an editor in raw mode), by job id: given
+    /// back by `fg`.
+    pub job_modes: Vec<(usize, libc::termios)>,
 }
 
 /// How the next child is grouped: the group to join (0: its own) and whether it gets the
@@ -209,6 +212,7 @@ fn wait_job(sh: &mut Shell, mut job: Job) -> Vec<u8> {
     let mut statuses = Vec::with_capacity(job.pids.len());
     let mut stop_sig = 0;
     let mut int_death = false;
+    let mut signaled = false;
     for &p in &job.pids.clone() {
         if stop_sig != 0 {
             statuses.push(128 + stop_sig as u8);
@@ -224,8 +228,9 @@ fn wait_job(sh: &mut Shell, mut job: Job) -> Vec<u8> {
                     statuses.push(128 + stop_sig as u8);
                 } else {
                     let st = super::exec::process::decode(status);
-                    if libc::WIFSIGNALED(status) && libc::WTERMSIG(status) == libc::SIGINT {
-                        int_death = true;
+                    if libc::WIFSIGNALED(status) {
+                        signaled = true;
+                        int_death |= libc::WTERMSIG(status) == libc::SIGINT;
                     }
                     if p == job.pid {
                         job.last_status = Some(st);
@@ -247,7 +252,17 @@ fn wait_job(sh: &mut Shell, mut job: Job) -> Vec<u8> {
         }
     }
     let modes = get_modes(sh.jc.tty);
-    take_terminal(sh);
+    if stop_sig != 0 || signaled {
+        // It may have left the terminal raw: the shell's own modes come back.
+        take_terminal(sh);
+    } else {
+        // A job that ended normally keeps its changes (`stty erase ^H` sticks).
+        // SAFETY: plain syscalls on integers; SIGTTOU is ignored.
+        unsafe { libc::tcsetpgrp(sh.jc.tty, sh.jc.shell_pgid) };
+        if modes.is_some() {
+            sh.jc.modes = modes;
+        }
+    }
     if stop_sig != 0 {
         job.stopped = true;
         job.notified = true;
@@ -255,7 +270,10 @@ fn wait_job(sh: &mut Shell, mut job: Job) -> Vec<u8> {
             job.id = next_id(sh);
         }
         let id = job.id;
-        let _ = modes;
+        sh.jc.job_modes.retain(|(i, _)| *i != id);
+        if let Some(m) = modes {
+            sh.jc.job_modes.push((id, m));
+        }
         let line = format!(
             "\n[{}]+  {:<24}{}\n",
             id,
@@ -284,6 +302,7 @@ fn make_current(sh: &mut Shell, id: usize) {
 }
 
 fn forget(sh: &mut Shell, id: usize) {
+    sh.jc.job_modes.retain(|(i, _)| *i != id);
     sh.jobs.retain(|j| j.id != id);
     sh.jc.order.retain(|&i| i != id);
 }
@@ -547,6 +566,9 @@ pub fn fg(sh: &mut Shell, args: &[Vec<u8>]) -> R {
     if let Some(st) = job.status {
         forget(sh, id);
         return Ok(st);
+    }
+    if let Some((_, m)) = sh.jc.job_modes.iter().find(|(i, _)| *i == id) {
+        set_modes(sh.jc.tty, m);
     }
     // SAFETY: plain syscalls on integers; SIGTTOU is ignored by the shell.
     unsafe {
