@@ -370,9 +370,9 @@ fn stopped_pipeline_is_one_job() {
 fn fg_gives_a_job_back_its_terminal_modes() {
     let _l = lock();
     let mut s = Session::new("modes");
-    // The job turns echo off, then stops; the shell's prompt has its own modes.
-    s.pty.line("stty -echo; cat");
-    s.wait_job_in_foreground();
+    // The job turns echo off, says so, then stops; the shell's prompt has its own modes.
+    s.pty.line("sh -c 'stty -echo; echo ready; exec cat'");
+    s.pty.expect("ready\n");
     s.pty.send("\x1a");
     s.prompt();
     s.run("echo typed");
@@ -382,7 +382,10 @@ fn fg_gives_a_job_back_its_terminal_modes() {
     s.wait_job_in_foreground();
     s.pty.send("secret\r\x04");
     s.prompt();
-    assert_eq!(s.output_of("fg"), ["stty -echo; cat", "secret"]);
+    assert_eq!(
+        s.output_of("fg"),
+        ["sh -c 'stty -echo; echo ready; exec cat'", "secret"]
+    );
     s.run("stty echo");
 }
 

@@ -146,15 +146,18 @@ pub fn in_child(sh: &Shell, g: Group) {
     }
 }
 
-/// In the shell after a fork: the same process group from this side (whichever runs
+/// In the shell after a fork: a new group is made from this side too (whichever runs
 /// first wins the race, the other's call is a no-op). The terminal is handed over by the
 /// child only, once its signals are back to default: a Ctrl-C or Ctrl-Z typed as soon
 /// as the job holds the terminal then acts on it.
 pub fn in_parent(sh: &mut Shell, pid: i32, g: Group) {
     let pgid = if g.pgid == 0 { pid } else { g.pgid };
-    // SAFETY: plain syscalls on integers.
-    unsafe {
-        libc::setpgid(pid, pgid);
+    if g.pgid == 0 {
+        // A new group: made here too, so later stages can join it at once. A later
+        // stage joins by itself, once its signals are reset (moved into the foreground
+        // group from here, it could miss a Ctrl-Z).
+        // SAFETY: plain syscalls on integers.
+        unsafe { libc::setpgid(pid, pgid) };
     }
     if sh.jc.pipeline_pgid == Some(0) {
         sh.jc.pipeline_pgid = Some(pgid);
@@ -209,48 +212,71 @@ fn trim_line(l: &[u8]) -> Vec<u8> {
 
 /// Waits for `job` in the foreground; puts it (back) in the table if it stops.
 fn wait_job(sh: &mut Shell, mut job: Job) -> Vec<u8> {
-    let mut statuses = Vec::with_capacity(job.pids.len());
     let mut stop_sig = 0;
     let mut int_death = false;
     let mut signaled = false;
-    for &p in &job.pids.clone() {
-        if stop_sig != 0 {
-            statuses.push(128 + stop_sig as u8);
-            continue;
-        }
-        loop {
-            let mut status = 0;
-            // SAFETY: waitpid with a valid out pointer.
-            let r = unsafe { libc::waitpid(p, &mut status, libc::WUNTRACED) };
-            if r == p {
-                if libc::WIFSTOPPED(status) {
-                    stop_sig = libc::WSTOPSIG(status);
-                    statuses.push(128 + stop_sig as u8);
-                } else {
-                    let st = super::exec::process::decode(status);
-                    if libc::WIFSIGNALED(status) {
-                        signaled = true;
-                        int_death |= libc::WTERMSIG(status) == libc::SIGINT;
+    // Any process of the group may stop first (one stage of a pipeline can still ignore
+    // SIGTSTP for an instant after the group got the terminal): wait for the group.
+    let mut left = job.pids.clone();
+    let mut got: Vec<(i32, u8)> = Vec::with_capacity(left.len());
+    let target = if job.pgid > 0 { -job.pgid } else { job.pid };
+    while !left.is_empty() {
+        let mut status = 0;
+        // SAFETY: waitpid with a valid out pointer.
+        let r = unsafe { libc::waitpid(target, &mut status, libc::WUNTRACED) };
+        if r < 0 {
+            if std::io::Error::last_os_error().raw_os_error() == Some(libc::EINTR) {
+                continue;
+            }
+            // None left in the group. A stage that could not join it (its leader was
+            // gone already) is waited for by pid; one reaped by `jobs` or a notice had
+            // its status kept.
+            for p in std::mem::take(&mut left) {
+                let mut status = 0;
+                let reaped = loop {
+                    // SAFETY: waitpid with a valid out pointer.
+                    if unsafe { libc::waitpid(p, &mut status, 0) } == p {
+                        break true;
                     }
+                    if std::io::Error::last_os_error().raw_os_error() != Some(libc::EINTR) {
+                        break false;
+                    }
+                };
+                if reaped {
+                    let st = super::exec::process::decode(status);
                     if p == job.pid {
                         job.last_status = Some(st);
                     }
-                    statuses.push(st);
+                    got.push((p, st));
                 }
-                break;
             }
-            if r < 0 && std::io::Error::last_os_error().raw_os_error() == Some(libc::EINTR) {
-                continue;
-            }
-            // Already reaped (by `jobs` or a notice): its status was kept.
-            statuses.push(if p == job.pid {
-                job.last_status.unwrap_or(0)
-            } else {
-                0
-            });
             break;
         }
+        if libc::WIFSTOPPED(status) {
+            stop_sig = libc::WSTOPSIG(status);
+            break;
+        }
+        let st = super::exec::process::decode(status);
+        if libc::WIFSIGNALED(status) {
+            signaled = true;
+            int_death |= libc::WTERMSIG(status) == libc::SIGINT;
+        }
+        if r == job.pid {
+            job.last_status = Some(st);
+        }
+        left.retain(|&p| p != r);
+        got.push((r, st));
     }
+    let statuses: Vec<u8> = job
+        .pids
+        .iter()
+        .map(|p| match got.iter().find(|(q, _)| q == p) {
+            Some((_, st)) => *st,
+            None if stop_sig != 0 => 128 + stop_sig as u8,
+            None if *p == job.pid => job.last_status.unwrap_or(0),
+            None => 0,
+        })
+        .collect();
     let modes = get_modes(sh.jc.tty);
     if stop_sig != 0 || signaled {
         // It may have left the terminal raw: the shell's own modes come back.
