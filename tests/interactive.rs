@@ -370,11 +370,8 @@ fn stopped_pipeline_is_one_job() {
 fn fg_gives_a_job_back_its_terminal_modes() {
     let _l = lock();
     let mut s = Session::new("modes");
-    // The job turns echo off, says so, then stops; the shell's prompt has its own modes.
-    s.pty.line("sh -c 'stty -echo; echo ready; exec cat'");
-    s.pty.expect("ready\n");
-    s.pty.send("\x1a");
-    s.prompt();
+    // The job turns echo off, then stops itself; the shell's prompt has its own modes.
+    s.run("sh -c 'stty -echo; kill -TSTP $$; exec cat'");
     s.run("echo typed");
     assert_eq!(s.output_of("echo typed"), ["typed"]);
     // Back in the foreground, echo is off again: cat's copy is the only one.
@@ -384,7 +381,7 @@ fn fg_gives_a_job_back_its_terminal_modes() {
     s.prompt();
     assert_eq!(
         s.output_of("fg"),
-        ["sh -c 'stty -echo; echo ready; exec cat'", "secret"]
+        ["sh -c 'stty -echo; kill -TSTP $$; exec cat'", "secret"]
     );
     s.run("stty echo");
 }
