@@ -401,6 +401,12 @@ pub enum ParamOp {
         /// The length expression.
         length: Option<Word>,
     },
+    /// `${x@Q}`, `${x@U}`, `${x@u}`, `${x@L}` (bash): the value quoted for re-use,
+    /// upper-cased, first letter upper-cased, lower-cased.
+    Transform {
+        /// The letter after `@`.
+        op: u8,
+    },
     /// `${!prefix*}`, `${!prefix@}`: the names of the variables starting with the
     /// parameter's name (bash).
     Names {

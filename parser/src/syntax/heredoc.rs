@@ -222,7 +222,10 @@ fn fill_parts(parts: &mut [WordPart], bodies: &mut Bodies) {
                     fill_word(w, bodies);
                 }
                 match &mut pe.op {
-                    ParamOp::Plain | ParamOp::Length | ParamOp::Names { .. } => {}
+                    ParamOp::Plain
+                    | ParamOp::Length
+                    | ParamOp::Names { .. }
+                    | ParamOp::Transform { .. } => {}
                     ParamOp::Default { word, .. }
                     | ParamOp::Assign { word, .. }
                     | ParamOp::Error { word, .. }

@@ -559,6 +559,10 @@ impl<'t> Printer<'t> {
         match &pe.op {
             ParamOp::Plain | ParamOp::Length => {}
             ParamOp::Names { star } => self.s(if *star { b"*" } else { b"@" }),
+            ParamOp::Transform { op } => {
+                self.s(b"@");
+                self.out.push(*op);
+            }
             ParamOp::Default { colon, word: w } => {
                 self.s(c(*colon));
                 self.s(b"-");

@@ -650,6 +650,9 @@ fn array_expansions() {
         "${{!}} is $!; $a[1] is $a and a literal"
     );
     incomplete("echo ${a[1}");
+    assert_eq!(word("${x@Q}"), [param("x", Transform { op: b'Q' }, true)]);
+    assert_eq!(word("${a[@]@U}").len(), 1);
+    syntax("echo ${x@Z}", "line 1: syntax error: bad substitution");
 }
 
 #[test]

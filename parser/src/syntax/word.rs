@@ -620,6 +620,16 @@ impl P<'_, '_> {
                 indirect,
             });
         }
+        if let [b'@', op @ (b'Q' | b'U' | b'u' | b'L'), b'}', ..] = self.st.inp.rest() {
+            let op = *op;
+            self.st.inp.skip(3);
+            return Ok(ParamExp {
+                param,
+                op: ParamOp::Transform { op },
+                braced: true,
+                indirect,
+            });
+        }
         let rest = self.st.inp.rest();
         let Ok((left, tag)) = param_op(rest) else {
             return Err(self.bad_subst());

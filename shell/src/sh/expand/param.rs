@@ -301,6 +301,18 @@ pub fn expand(
             push_result(buf, n.to_string().as_bytes(), quoted);
         }
         ParamOp::Names { .. } => {}
+        ParamOp::Transform { op } => {
+            let op = *op;
+            let f = |v: &[u8]| transform(op, v);
+            if list.is_none() && value(sh, &pe.param)?.is_none() {
+                // An unset parameter stays empty (bash), or is an error under `set -u`.
+                if sh.opts.nounset {
+                    return Err(unset_error(sh, &pe.param));
+                }
+                return Ok(());
+            }
+            with_values(sh, pe, list, quoted, mode, buf, f)?;
+        }
         ParamOp::Default { colon, word }
         | ParamOp::Assign { colon, word }
         | ParamOp::Error { colon, word }
@@ -487,6 +499,35 @@ pub fn expand(
         }
     }
     Ok(())
+}
+
+/// `${x@Q}` and the case changes of one value.
+fn transform(op: u8, v: &[u8]) -> Vec<u8> {
+    match op {
+        b'Q' => {
+            let mut s = Vec::with_capacity(v.len() + 2);
+            s.push(b'\'');
+            for &c in v {
+                if c == b'\'' {
+                    s.extend_from_slice(b"'\\''");
+                } else {
+                    s.push(c);
+                }
+            }
+            s.push(b'\'');
+            s
+        }
+        b'U' => v.to_ascii_uppercase(),
+        b'L' => v.to_ascii_lowercase(),
+        b'u' => {
+            let mut s = v.to_vec();
+            if let Some(c) = s.first_mut() {
+                c.make_ascii_uppercase();
+            }
+            s
+        }
+        _ => v.to_vec(),
+    }
 }
 
 /// `${a[@]:off:len}`: the elements from index `off` on (negative: from the end), at
