@@ -56,6 +56,7 @@ const LONGS: &[&str] = &[
     "verbose",
     "target-directory",
     "no-target-directory",
+    "parents",
     "one-file-system",
 ];
 
@@ -128,7 +129,7 @@ fn set_preserve(o: &mut CopyOpts, list: &[u8], on: bool) -> Result<(), Error> {
 fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
     let mut o = CopyOpts::default();
     let mut follow: Option<Follow> = None;
-    let (mut target_dir, mut no_target_dir) = (None, false);
+    let (mut target_dir, mut no_target_dir, mut parents) = (None, false, false);
     let mut ops = Vec::new();
     let mut opts = ctx.opts(LONGS);
     while let Some(arg) = opts.next()? {
@@ -162,6 +163,7 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
             Arg::Short('x') | Arg::Long("one-file-system") => o.one_fs = true,
             Arg::Short('t') | Arg::Long("target-directory") => target_dir = Some(opts.value()?),
             Arg::Short('T') | Arg::Long("no-target-directory") => no_target_dir = true,
+            Arg::Long("parents") => parents = true,
             Arg::Value(v) => ops.push(v),
             other => return Err(opts.unexpected(&other)),
         }
@@ -172,14 +174,54 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
     } else {
         Follow::Always
     });
-    let pairs = destinations(ops, target_dir, no_target_dir)?;
+    let pairs = if parents {
+        with_parents(ops, target_dir)?
+    } else {
+        destinations(ops, target_dir, no_target_dir)?
+    };
     for (src, dest) in &pairs {
+        if parents
+            && let Some(cut) = dest.iter().rposition(|&b| b == b'/')
+            && let Err(e) = std::fs::create_dir_all(path(dest.get(..cut).unwrap_or_default()))
+        {
+            ctx.warn_msg(&msg("cannot make directory for", dest, &e));
+            continue;
+        }
         if ctx.interrupted() {
             return Err(Error::silent(130));
         }
         copy(ctx, src, dest, &o);
     }
     Ok(())
+}
+
+/// `--parents`: each SOURCE goes to DIR/SOURCE (leading `/` dropped), DIR being the
+/// last operand or `-t`, which must be a directory (GNU).
+fn with_parents(mut ops: Vec<Vec<u8>>, target_dir: Option<Vec<u8>>) -> Result<Vec<Pair>, Error> {
+    let dir = match target_dir {
+        Some(d) => d,
+        None if ops.len() >= 2 => ops.pop().unwrap_or_default(),
+        None => return Err(Error::usage("missing destination file operand")),
+    };
+    if ops.is_empty() {
+        return Err(Error::usage("missing file operand"));
+    }
+    if !is_dir(&dir) {
+        return Err(Error::usage(
+            "with --parents, the destination must be a directory",
+        ));
+    }
+    Ok(ops
+        .into_iter()
+        .map(|s| {
+            let rel = s
+                .iter()
+                .position(|&b| b != b'/')
+                .map_or(&b""[..], |k| s.get(k..).unwrap_or_default());
+            let d = join(&dir, rel);
+            (s, d)
+        })
+        .collect())
 }
 
 /// A source and where it goes.
