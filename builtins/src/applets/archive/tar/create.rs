@@ -198,6 +198,7 @@ impl Creator<'_, '_> {
                 Follow::Never
             },
             sort: true,
+            max_depth: self.o.no_recursion.then_some(0),
             ..Options::default()
         };
         walk::walk(&root, &opts, &mut |e| self.entry(e, skip, io));

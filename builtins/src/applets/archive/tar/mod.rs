@@ -48,7 +48,8 @@ pub const APPLET: Applet = Applet::new("tar", main, Run::Fork)
          --mtime=DATE\tModification time to store (@SECONDS, a date, or a file's)\n\
          --mode=CHANGES\tAdjust the stored modes, as chmod (a+x, 644)\n\
          --full-time\tList times with seconds\n\
-         --null\t-T names end with NUL",
+         --null\t-T names end with NUL\n\
+         --no-recursion\tArchive directories named, not what they hold",
     )
     .error_status(2);
 
@@ -91,6 +92,10 @@ const LONGS: &[&str] = &[
     "full-time",
     "null",
     "no-null",
+    "recursion",
+    "no-recursion",
+    "show-transformed-names",
+    "show-stored-names",
 ];
 
 /// What to do with an existing file on extraction.
@@ -164,6 +169,8 @@ pub struct TarOpts {
     pub full_time: bool,
     /// `-T` was given (an empty list then makes an empty archive).
     pub from_list: bool,
+    /// `--no-recursion`: operands only, not what directories hold.
+    pub no_recursion: bool,
 }
 
 /// Where tar's messages and listings go.
@@ -423,6 +430,7 @@ fn parse(ctx: &mut Ctx<'_>) -> Result<TarOpts, Error> {
         mode: None,
         full_time: false,
         from_list: false,
+        no_recursion: false,
     };
     let mut nul = false;
     let mut op = None;
@@ -500,6 +508,10 @@ fn parse(ctx: &mut Ctx<'_>) -> Result<TarOpts, Error> {
             Arg::Long("null") => nul = true,
             Arg::Long("no-null") => nul = false,
             Arg::Long("full-time") => o.full_time = true,
+            Arg::Long("no-recursion") => o.no_recursion = true,
+            Arg::Long("recursion") => o.no_recursion = false,
+            // Names are never transformed (no --transform), so both are what is shown.
+            Arg::Long("show-transformed-names" | "show-stored-names") => {}
             Arg::Long("owner") => o.owner = Some(owner_spec(&opts.value()?, true)?),
             Arg::Long("group") => o.group = Some(owner_spec(&opts.value()?, false)?),
             Arg::Long("mtime") => o.mtime = Some(mtime_spec(&opts.value()?, &o.tz)?),
