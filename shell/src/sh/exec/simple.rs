@@ -421,6 +421,9 @@ fn external(
     let name = &fields[0];
     let path = if name.contains(&b'/') {
         Some(name.clone())
+    } else if let Some((_, p)) = assigns.iter().find(|(n, _)| n == b"PATH") {
+        // `PATH=dir cmd` looks cmd up in dir (dash, bash), past the hash table.
+        process::search_path(p, name)
     } else {
         process::find_in_path(sh, name)
     };
