@@ -2,5 +2,8 @@
 
 use crate::applet::Applet;
 
+pub mod signal;
+pub mod timeout;
+
 /// This group's applets, in any order (the registry sorts them).
-pub const APPLETS: &[&Applet] = &[];
+pub const APPLETS: &[&Applet] = &[&timeout::APPLET];
