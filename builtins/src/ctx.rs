@@ -127,7 +127,10 @@ enum Sink<'a> {
 pub struct Output<'a> {
     sink: Sink<'a>,
     buf: Vec<u8>,
-    line_buffered: bool,
+    /// Flush at each newline; `None` until the first write asks whether the fd is a
+    /// terminal (so an applet that never writes, like `[` run by the shell, costs no
+    /// syscall).
+    line_buffered: Option<bool>,
 }
 
 impl<'a> Output<'a> {
@@ -137,7 +140,7 @@ impl<'a> Output<'a> {
         Output {
             sink: Sink::Fd(fd),
             buf: Vec::new(),
-            line_buffered: fdio::isatty(fd),
+            line_buffered: None,
         }
     }
 
@@ -146,7 +149,7 @@ impl<'a> Output<'a> {
         Output {
             sink: Sink::Fd(fd),
             buf: Vec::new(),
-            line_buffered: true,
+            line_buffered: Some(true),
         }
     }
 
@@ -155,7 +158,7 @@ impl<'a> Output<'a> {
         Output {
             sink: Sink::Mem(v),
             buf: Vec::new(),
-            line_buffered: false,
+            line_buffered: Some(false),
         }
     }
 
@@ -192,7 +195,8 @@ impl Write for Output<'_> {
                     self.buf.reserve(OUTPUT_BUF);
                 }
                 self.buf.extend_from_slice(data);
-                if self.line_buffered && data.contains(&b'\n') {
+                let line_buffered = *self.line_buffered.get_or_insert_with(|| fdio::isatty(fd));
+                if line_buffered && data.contains(&b'\n') {
                     self.flush()?;
                 }
                 Ok(())
