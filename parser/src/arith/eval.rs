@@ -1,5 +1,7 @@
 //! Evaluation on `i64` with explicit wrapping, through the shell's [`Vars`].
 
+use std::borrow::Cow;
+
 use super::{
     ArithError, BinOp, ErrorKind, Expr, IncDec, MAX_EVAL_DEPTH, MAX_PARSE_DEPTH, MAX_VAR_DEPTH,
     Node, UnaryOp, parse,
@@ -8,7 +10,8 @@ use super::{
 /// The shell's variables, as arithmetic sees them.
 pub trait Vars {
     /// The value of `name`, `None` if it is unset. May fail, e.g. under `set -u`.
-    fn get(&mut self, name: &[u8]) -> Result<Option<Vec<u8>>, ArithError>;
+    /// Borrowed when the table holds it as text (the common case: no copy per read).
+    fn get(&mut self, name: &[u8]) -> Result<Option<Cow<'_, [u8]>>, ArithError>;
     /// Assigns `value` (the shell stores it as decimal text). May fail, e.g. for a
     /// readonly variable; use [`ArithError::new`] for the message.
     fn set(&mut self, name: &[u8], value: i64) -> Result<(), ArithError>;
@@ -147,12 +150,25 @@ impl Evaluator<'_> {
     /// A binary operator or comma whose left operand may itself be one, and so on: a
     /// long left-associative chain (`1+1+...+1`) is walked in a loop, not recursively.
     fn chain(&mut self, n: &Node, src: &[u8]) -> Result<i64, ArithError> {
-        let mut spine = Vec::new();
+        // The spine lives on the stack for the usual short chains (`i + 1`, `a*b+c`).
+        const SHORT: usize = 8;
+        let mut short: [&Node; SHORT] = [n; SHORT];
+        let mut long = Vec::new();
+        let mut len = 0;
         let mut leftmost = n;
         while let Node::Binary(_, a, _) | Node::Comma(a, _) = leftmost {
-            spine.push(leftmost);
+            if len < SHORT {
+                short[len] = leftmost;
+            } else {
+                if len == SHORT {
+                    long.extend_from_slice(&short);
+                }
+                long.push(leftmost);
+            }
+            len += 1;
             leftmost = a;
         }
+        let spine: &[&Node] = if len <= SHORT { &short[..len] } else { &long };
         let mut acc = self.node(leftmost, src)?;
         for &step in spine.iter().rev() {
             acc = match step {
@@ -172,8 +188,16 @@ impl Evaluator<'_> {
     /// The numeric value of a variable: unset or blank is 0, a decimal integer is
     /// itself, anything else is evaluated as an expression.
     fn var(&mut self, name: &[u8]) -> Result<i64, ArithError> {
-        let value = self.vars.get(name)?;
-        self.numeric(name, value)
+        let text = {
+            let Some(value) = self.vars.get(name)? else {
+                return Ok(0);
+            };
+            if let Some(n) = plain_decimal(value.trim_ascii()) {
+                return Ok(n);
+            }
+            value.into_owned()
+        };
+        self.numeric(name, Some(text))
     }
 
     /// The numeric value of a variable's (or element's) text.

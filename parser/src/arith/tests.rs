@@ -28,14 +28,14 @@ impl Table {
 }
 
 impl Vars for Table {
-    fn get(&mut self, name: &[u8]) -> Result<Option<Vec<u8>>, ArithError> {
+    fn get(&mut self, name: &[u8]) -> Result<Option<std::borrow::Cow<'_, [u8]>>, ArithError> {
         self.gets += 1;
         match self.vars.get(name) {
             None if self.nounset => Err(ArithError::new(format!(
                 "{}: parameter not set",
                 String::from_utf8_lossy(name)
             ))),
-            v => Ok(v.cloned()),
+            v => Ok(v.map(|v| std::borrow::Cow::Borrowed(v.as_slice()))),
         }
     }
 
@@ -54,6 +54,7 @@ impl Vars for Table {
     // Elements live in the table as `name[i]`.
     fn get_elem(&mut self, name: &[u8], index: i64) -> Result<Option<Vec<u8>>, ArithError> {
         self.get(format!("{}[{index}]", String::from_utf8_lossy(name)).as_bytes())
+            .map(|v| v.map(std::borrow::Cow::into_owned))
     }
 
     fn set_elem(&mut self, name: &[u8], index: i64, value: i64) -> Result<(), ArithError> {

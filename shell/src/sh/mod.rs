@@ -4,6 +4,7 @@
 pub mod builtins;
 pub mod exec;
 pub mod expand;
+pub mod fasthash;
 pub mod input;
 pub mod jobs;
 pub mod signals;

@@ -1,6 +1,6 @@
 //! The shell's state: variables, parameters, functions, aliases, options, traps, jobs.
 
-use std::collections::HashMap;
+use super::fasthash::FastMap;
 use std::rc::Rc;
 
 use rbox_parser::syntax::{AliasHook, CompoundCommand};
@@ -185,9 +185,9 @@ pub struct Shell {
     /// `$1`...
     pub positional: Vec<Vec<u8>>,
     /// Function bodies, shared so a call does not clone the tree.
-    pub functions: HashMap<Vec<u8>, Rc<CompoundCommand>>,
+    pub functions: FastMap<Vec<u8>, Rc<CompoundCommand>>,
     /// Aliases.
-    pub aliases: HashMap<Vec<u8>, Vec<u8>>,
+    pub aliases: FastMap<Vec<u8>, Vec<u8>>,
     /// The `set` options.
     pub opts: Opts,
     /// `$?`.
@@ -225,15 +225,15 @@ pub struct Shell {
     /// The status of the last command substitution of the current simple command.
     pub cmdsub_status: Option<u8>,
     /// `hash`: command name to path.
-    pub hash: HashMap<Vec<u8>, Vec<u8>>,
+    pub hash: FastMap<Vec<u8>, Vec<u8>>,
     /// State of `$RANDOM`.
     pub random: u32,
     /// `getopts`: position inside the current option cluster.
     pub getopts_pos: usize,
     /// Parsed arithmetic by source text.
-    pub arith_cache: HashMap<Vec<u8>, Rc<rbox_parser::arith::Expr>>,
+    pub arith_cache: FastMap<Vec<u8>, Rc<rbox_parser::arith::Expr>>,
     /// Parsed trap actions.
-    pub trap_cache: HashMap<Vec<u8>, Rc<rbox_parser::syntax::Program>>,
+    pub trap_cache: FastMap<Vec<u8>, Rc<rbox_parser::syntax::Program>>,
     /// `$OLDPWD` bookkeeping is in vars; this is the logical cwd (`$PWD`).
     pub pwd: Vec<u8>,
     /// The status to exit with when a trap action running inside `exit` ends.
@@ -268,7 +268,7 @@ impl AliasHook for Shell {
 }
 
 /// Just the aliases, for the parser while the shell itself is borrowed.
-pub struct Aliases<'a>(pub &'a HashMap<Vec<u8>, Vec<u8>>);
+pub struct Aliases<'a>(pub &'a FastMap<Vec<u8>, Vec<u8>>);
 
 impl AliasHook for Aliases<'_> {
     fn alias(&self, name: &[u8]) -> Option<&[u8]> {
@@ -323,8 +323,8 @@ impl Shell {
             arg0: b"sh".to_vec(),
             name: b"sh".to_vec(),
             positional: Vec::new(),
-            functions: HashMap::new(),
-            aliases: HashMap::new(),
+            functions: FastMap::default(),
+            aliases: FastMap::default(),
             opts: Opts::default(),
             status: 0,
             pid,
@@ -346,11 +346,11 @@ impl Shell {
             errexit_off: 0,
             subshell: false,
             cmdsub_status: None,
-            hash: HashMap::new(),
+            hash: FastMap::default(),
             random: (pid as u32).wrapping_mul(2_654_435_761) ^ 0x9e37_79b9,
             getopts_pos: 0,
-            arith_cache: HashMap::new(),
-            trap_cache: HashMap::new(),
+            arith_cache: FastMap::default(),
+            trap_cache: FastMap::default(),
             pwd,
             in_trap: 0,
             sandbox: None,

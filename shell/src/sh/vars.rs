@@ -2,7 +2,9 @@
 //! A variable is a scalar or (bash/ksh) an indexed or associative array; scalars cost
 //! nothing extra for arrays existing.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use super::fasthash::FastMap;
 
 /// One variable. `value: None` (and no array) is a name that was declared (`export x`,
 /// `local x`, `readonly x`) but has no value.
@@ -160,7 +162,7 @@ pub struct ReadOnly;
 /// All variables, plus a stack of saved values for `local`.
 #[derive(Clone, Debug, Default)]
 pub struct Vars {
-    map: HashMap<Vec<u8>, Var>,
+    map: FastMap<Vec<u8>, Var>,
     /// One frame per function call: the variables made local there, with what they
     /// were before (restored when the function returns).
     scopes: Vec<Vec<(Vec<u8>, Option<Var>)>>,

@@ -143,11 +143,7 @@ fn is_assignment_word(w: &Word) -> bool {
 
 /// Expands one word to fields, appending them to `out`.
 pub fn word_fields(sh: &mut Shell, w: &Word, out: &mut Vec<Vec<u8>>) -> Result<(), Ctl> {
-    // Fast path: a plain literal without glob characters is itself.
-    if let [WordPart::Literal(s)] = w.parts.as_slice()
-        && !s.iter().any(|c| matches!(c, b'*' | b'?' | b'['))
-    {
-        out.push(s.clone());
+    if fast_fields(sh, w, out) {
         return Ok(());
     }
     let mut buf = WordBuf::default();
@@ -177,10 +173,73 @@ pub fn word_fields(sh: &mut Shell, w: &Word, out: &mut Vec<Vec<u8>>) -> Result<(
     Ok(())
 }
 
+/// The words most commands are made of, expanded without building a [`WordBuf`]: a
+/// literal that cannot be a pattern (`[` and `]` alone are not), `$x` whose value has no
+/// pattern characters (split on IFS in place), and `"$x"`. `false`: take the general path
+/// (nothing was appended).
+fn fast_fields(sh: &Shell, w: &Word, out: &mut Vec<Vec<u8>>) -> bool {
+    match w.parts.as_slice() {
+        [WordPart::Literal(s)] if !pathname::may_glob(s) => {
+            out.push(s.clone());
+            true
+        }
+        [WordPart::Param(pe)] if is_plain(pe) => {
+            let Some(v) = param::plain_value(sh, &pe.param) else {
+                return false;
+            };
+            if !sh.opts.noglob && v.iter().any(|c| matches!(c, b'*' | b'?' | b'[')) {
+                return false;
+            }
+            let ifs = sh.ifs();
+            if !ifs.is_ascii() {
+                // A multibyte IFS character splits as a whole: the general path knows how.
+                return false;
+            }
+            split::split_unquoted(v, ifs, |f| out.push(f.to_vec()));
+            true
+        }
+        [WordPart::DoubleQuoted(inner)] => match inner.as_slice() {
+            [WordPart::Param(pe)] if is_plain(pe) => match param::plain_value(sh, &pe.param) {
+                Some(v) => {
+                    out.push(v.to_vec());
+                    true
+                }
+                None => false,
+            },
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// `$x` / `${x}` as it stands: no operator, no indirection.
+fn is_plain(pe: &rbox_parser::syntax::ParamExp) -> bool {
+    pe.op == ParamOp::Plain && !pe.indirect
+}
+
 /// Expands a word to one string without splitting or globbing.
 pub fn string(sh: &mut Shell, w: &Word) -> Result<Vec<u8>, Ctl> {
-    if let [WordPart::Literal(s)] = w.parts.as_slice() {
-        return Ok(s.clone());
+    match w.parts.as_slice() {
+        [WordPart::Literal(s)] => return Ok(s.clone()),
+        [WordPart::Arith(a)] => {
+            let mut out = Vec::with_capacity(20);
+            arith::push_decimal(&mut out, arith_value(sh, a)?);
+            return Ok(out);
+        }
+        [WordPart::Param(pe)] if is_plain(pe) => {
+            if let Some(v) = param::plain_value(sh, &pe.param) {
+                return Ok(v.to_vec());
+            }
+        }
+        [WordPart::DoubleQuoted(inner)] => {
+            if let [WordPart::Param(pe)] = inner.as_slice()
+                && is_plain(pe)
+                && let Some(v) = param::plain_value(sh, &pe.param)
+            {
+                return Ok(v.to_vec());
+            }
+        }
+        _ => {}
     }
     let mut buf = WordBuf::default();
     expand_parts(sh, &w.parts, false, Mode::Str, &mut buf)?;
@@ -209,6 +268,19 @@ pub fn arith_string(sh: &mut Shell, w: &Word) -> Result<Vec<u8>, Ctl> {
         }
     }
     Ok(buf.bytes)
+}
+
+/// The value of `$((...))`: a literal text is parsed once and cached; text made by
+/// expansions is parsed each time.
+fn arith_value(sh: &mut Shell, w: &Word) -> Result<i64, Ctl> {
+    match w.parts.as_slice() {
+        [WordPart::Literal(s)] => arith::eval(sh, s),
+        [] => arith::eval(sh, b""),
+        _ => {
+            let text = arith_string(sh, w)?;
+            arith::eval_uncached(sh, &text)
+        }
+    }
 }
 
 /// Expands a word whose literal text is all quoted (here-document bodies).
@@ -280,9 +352,10 @@ fn expand_part(
             push_result(buf, &out, quoted);
         }
         WordPart::Arith(w) => {
-            let text = arith_string(sh, w)?;
-            let v = arith::eval(sh, &text)?;
-            push_result(buf, v.to_string().as_bytes(), quoted);
+            let v = arith_value(sh, w)?;
+            let mut text = Vec::with_capacity(20);
+            arith::push_decimal(&mut text, v);
+            push_result(buf, &text, quoted);
         }
         WordPart::Array(words) => {
             // Only assignments take `(...)`; anywhere else it reads as its words.

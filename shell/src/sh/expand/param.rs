@@ -169,6 +169,19 @@ fn str_len(sh: &Shell, v: &[u8]) -> usize {
     v.iter().filter(|&&c| c & 0xC0 != 0x80).count()
 }
 
+/// The value of a set variable or positional parameter, borrowed; `None` for anything
+/// else (unset names, special parameters, the dynamic `$RANDOM`...), which
+/// [`lookup`] computes.
+#[inline]
+pub fn plain_value<'a>(sh: &'a Shell, p: &Param) -> Option<&'a [u8]> {
+    match p {
+        Param::Named(n) => sh.vars.get(n),
+        Param::Positional(0) => Some(&sh.arg0),
+        Param::Positional(i) => sh.positional.get(*i as usize - 1).map(Vec::as_slice),
+        Param::Special(_) | Param::Index(..) => None,
+    }
+}
+
 /// `"$*"`: the parameters joined by the first byte of IFS.
 pub fn join_star(sh: &Shell) -> Vec<u8> {
     let sep: Option<u8> = match sh.vars.get(b"IFS") {

@@ -18,6 +18,16 @@ pub fn has_glob(bytes: &[u8], flags: &[u8]) -> bool {
         .any(|(c, f)| f & QUOTED == 0 && matches!(c, b'*' | b'?' | b'['))
 }
 
+/// Whether literal text could be a pattern: a `*` or `?`, or a `[` with a `]` after it.
+/// `[` alone (the command) and `]` are plain words.
+pub fn may_glob(s: &[u8]) -> bool {
+    match s.iter().position(|&c| matches!(c, b'*' | b'?' | b'[')) {
+        None => false,
+        Some(i) if s[i] == b'[' => s[i + 1..].iter().any(|&c| matches!(c, b'*' | b'?' | b']')),
+        Some(_) => true,
+    }
+}
+
 /// `true` when some component is a real pattern (not just a lone `[`).
 pub fn has_live_glob(bytes: &[u8], flags: &[u8]) -> bool {
     let mut start = 0;

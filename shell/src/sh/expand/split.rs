@@ -106,6 +106,51 @@ pub fn split_with(w: &WordBuf, ifs: &[u8], utf8: bool) -> Vec<(Vec<u8>, Vec<u8>)
     out
 }
 
+/// Splits the value of an unquoted expansion standing alone (`$x`: every byte may
+/// delimit, no quotes, no events), calling `field` for each field; the same fields as
+/// [`split`] gives for such a word, without the flag vectors.
+pub fn split_unquoted(v: &[u8], ifs: &[u8], mut field: impl FnMut(&[u8])) {
+    if ifs.is_empty() {
+        if !v.is_empty() {
+            field(v);
+        }
+        return;
+    }
+    let is_ifs = |c: u8| ifs.contains(&c);
+    let is_ws = |c: u8| matches!(c, b' ' | b'\t' | b'\n') && ifs.contains(&c);
+    let n = v.len();
+    let mut start = 0;
+    let mut i = 0;
+    while i < n {
+        let c = v[i];
+        if !is_ifs(c) {
+            i += 1;
+            continue;
+        }
+        let end = i;
+        let mut j = i;
+        while j < n && is_ws(v[j]) {
+            j += 1;
+        }
+        let hard = j < n && is_ifs(v[j]) && !is_ws(v[j]);
+        if hard {
+            j += 1;
+            while j < n && is_ws(v[j]) {
+                j += 1;
+            }
+        }
+        // A non-white-space IFS byte ends a field even when it is empty.
+        if hard || !is_ws(c) || end > start {
+            field(&v[start..end]);
+        }
+        start = j;
+        i = j;
+    }
+    if start < n {
+        field(&v[start..]);
+    }
+}
+
 /// Whether an event lies in `(start, j]`: delimiter runs stop at events.
 fn event_at(w: &WordBuf, ev: usize, j: usize, start: usize) -> bool {
     w.events
@@ -142,6 +187,23 @@ mod tests {
         assert_eq!(run(" a : b ", ": "), ["a", "b"]);
         assert_eq!(run(" : b", ": "), ["", "b"]);
         assert_eq!(run("a  :  :b", ": "), ["a", "", "b"]);
+    }
+
+    #[test]
+    fn unquoted_agrees_with_split() {
+        let samples = [
+            "", " ", "a", " a  b ", "a::b:", ":a", " a : b ", " : b", "a  :  :b", "::", ": :",
+            "a\tb\nc", " :", ": ", "a:", "x y:z  :", "\t:\t", "ab  ", "  ab",
+        ];
+        for ifs in [" \t\n", ":", ": ", " ", "\t:", "ab", ""] {
+            for s in samples {
+                let mut got = Vec::new();
+                split_unquoted(s.as_bytes(), ifs.as_bytes(), |f| {
+                    got.push(String::from_utf8(f.to_vec()).unwrap())
+                });
+                assert_eq!(got, run(s, ifs), "value {s:?} IFS {ifs:?}");
+            }
+        }
     }
 
     #[test]
