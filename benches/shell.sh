@@ -1,9 +1,10 @@
 #!/bin/sh
 # Shell benchmark: rbox sh against dash and busybox sh on the same scripts.
 # Usage: benches/shell.sh [RBOX]   (default: target/.../release/rbox)
-# Prints seconds per shell and the ratio rbox/dash for each benchmark.
-# "applets" benchmarks call basename/dirname/expr-like tools in a loop: rbox runs its
-# in-process applets, dash runs the GNU tools from PATH.
+# Prints CPU seconds (user + system) per shell and the ratio rbox/dash for each benchmark.
+# "applets" and "tools" call small tools in a loop (basename, dirname, expr, test, printf,
+# cat of a small file): rbox runs its applets in-process (cat in a fork without exec),
+# dash runs the GNU tools from PATH (test and printf are dash builtins).
 set -u
 RBOX=${1:-target/x86_64-unknown-linux-gnu/release/rbox}
 tmp=$(mktemp -d)
@@ -36,16 +37,30 @@ S
 cat > "$tmp/applets.sh" <<'S'
 i=0; while [ $i -lt 2000 ]; do b=$(basename /usr/lib/x.so .so); d=$(dirname /usr/lib/x.so); i=$((i+1)); done
 S
+cat > "$tmp/read.sh" <<'S'
+n=0; while read a b c; do n=$((n+1)); done < "${0%/*}/lines.txt"
+S
+awk 'BEGIN { for (i = 0; i < 100000; i++) print i, "two", "three four" }' > "$tmp/lines.txt"
+cat > "$tmp/tools.sh" <<'S'
+f=${0%/*}/small.txt
+i=0; while [ $i -lt 1000 ]; do
+  b=$(basename /usr/lib/x.so .so); i=$(expr $i + 1); test -f "$f"
+  printf '%s %d\n' "$b" "$i" >/dev/null; c=$(cat "$f")
+done
+S
+printf 'one\ntwo\n' > "$tmp/small.txt"
 cat > "$tmp/fork.sh" <<'S'
 i=0; while [ $i -lt 1000 ]; do true | true; (:); i=$((i+1)); done
 S
 
-t() { # shell script -> seconds
-  s=$(date +%s.%N); PATH=$3 "$1" "$2" >/dev/null 2>&1; e=$(date +%s.%N)
-  echo "$s $e" | awk '{printf "%.3f", $2-$1}'
+t() { # shell script PATH -> CPU seconds (user + system) of the run, children included:
+  # steadier than wall time on a loaded machine.
+  ( PATH=$3 "$1" "$2" >/dev/null 2>&1; times ) | awk 'NR == 2 {
+    n = 0; for (i = 1; i <= 2; i++) { split($i, p, "m"); n += p[1] * 60 + p[2] }
+    printf "%.3f", n }'
 }
 printf '%-10s %8s %8s %8s %8s\n' bench rbox dash busybox rbox/dash
-for b in loop arith func string split cmdsub applets fork; do
+for b in loop arith func string split read cmdsub applets tools fork; do
   r=$(t "$tmp/rbin/sh" "$tmp/$b.sh" "$tmp/rbin:/usr/bin:/bin")
   d=$(t dash "$tmp/$b.sh" /usr/bin:/bin)
   if command -v busybox >/dev/null; then
