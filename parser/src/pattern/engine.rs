@@ -36,14 +36,21 @@ pub(super) fn matches(toks: &[Tok], s: &[u8], opts: Options) -> bool {
 /// can absorb anything they could. `s` contains no `/` in pathname mode, so stars and the
 /// rest need no pathname check here.
 fn backtrack(toks: &[Tok], s: &[u8], period: bool) -> bool {
+    let mut unlimited = usize::MAX;
+    backtrack_within(toks, s, period, &mut unlimited).unwrap_or(false)
+}
+
+/// [`backtrack`] counting its steps against `budget`; `None` when the budget ran out.
+fn backtrack_within(toks: &[Tok], s: &[u8], period: bool, budget: &mut usize) -> Option<bool> {
     // A leading `.` must be matched by a literal `.`: not by `*` (even an empty one), `?` or
     // a bracket.
     if period && s.first() == Some(&b'.') && toks.first() != Some(&Tok::Lit(b'.')) {
-        return false;
+        return Some(false);
     }
     let (mut p, mut i) = (0, 0);
     let mut star: Option<(usize, usize)> = None;
     loop {
+        *budget = budget.checked_sub(1)?;
         match toks.get(p) {
             Some(Tok::Star) => {
                 star = Some((p, i));
@@ -59,7 +66,7 @@ fn backtrack(toks: &[Tok], s: &[u8], period: bool) -> bool {
                     continue;
                 }
             }
-            None if i == s.len() => return true,
+            None if i == s.len() => return Some(true),
             None => {}
         }
         match star {
@@ -68,9 +75,94 @@ fn backtrack(toks: &[Tok], s: &[u8], period: bool) -> bool {
                 p = sp + 1;
                 i = si + 1;
             }
-            _ => return false,
+            _ => return Some(false),
         }
     }
+}
+
+/// Steps the candidate search of [`prefix`] and [`suffix`] may take per byte of the
+/// subject before the automaton (linear in every case) takes over.
+const STEPS_PER_BYTE: usize = 32;
+
+/// Whether the star-free tokens `run` match `s` byte for byte (same lengths assumed).
+fn run_matches(run: &[Tok], s: &[u8]) -> bool {
+    run.iter().zip(s).all(|(t, &c)| single(t, c, false))
+}
+
+/// `${x#p}`-style search the way the usual patterns want it (`*/`, `.*`, `lib*`): try
+/// each candidate end in order with the backtracking matcher, skipping ends where the
+/// pattern's fixed tail cannot match. `None` when the step budget ran out.
+fn prefix_by_candidates(
+    toks: &[Tok],
+    s: &[u8],
+    period: bool,
+    extent: Extent,
+) -> Option<Option<usize>> {
+    let last_star = toks.iter().rposition(|t| *t == Tok::Star);
+    let tail = &toks[last_star.map_or(0, |k| k + 1)..];
+    let min = toks.iter().filter(|t| **t != Tok::Star).count();
+    let mut budget = STEPS_PER_BYTE * (s.len() + 1) + 256;
+    let mut try_end = |e: usize| -> Option<bool> {
+        if e < min || (last_star.is_none() && e != min) || !run_matches(tail, &s[e - tail.len()..e])
+        {
+            return Some(false);
+        }
+        backtrack_within(toks, &s[..e], period, &mut budget)
+    };
+    match extent {
+        Extent::Shortest => {
+            for e in 0..=s.len() {
+                if try_end(e)? {
+                    return Some(Some(e));
+                }
+            }
+        }
+        Extent::Longest => {
+            for e in (0..=s.len()).rev() {
+                if try_end(e)? {
+                    return Some(Some(e));
+                }
+            }
+        }
+    }
+    Some(None)
+}
+
+/// The suffix counterpart of [`prefix_by_candidates`]: candidate starts, filtered by the
+/// pattern's fixed head.
+fn suffix_by_candidates(toks: &[Tok], s: &[u8], extent: Extent) -> Option<Option<usize>> {
+    let first_star = toks.iter().position(|t| *t == Tok::Star);
+    let head = &toks[..first_star.unwrap_or(toks.len())];
+    let min = toks.iter().filter(|t| **t != Tok::Star).count();
+    let n = s.len();
+    let mut budget = STEPS_PER_BYTE * (n + 1) + 256;
+    let mut try_start = |st: usize| -> Option<bool> {
+        let len = n - st;
+        if len < min
+            || (first_star.is_none() && len != min)
+            || !run_matches(head, &s[st..st + head.len()])
+        {
+            return Some(false);
+        }
+        backtrack_within(toks, &s[st..], false, &mut budget)
+    };
+    match extent {
+        Extent::Shortest => {
+            for st in (0..=n).rev() {
+                if try_start(st)? {
+                    return Some(Some(st));
+                }
+            }
+        }
+        Extent::Longest => {
+            for st in 0..=n {
+                if try_start(st)? {
+                    return Some(Some(st));
+                }
+            }
+        }
+    }
+    Some(None)
 }
 
 const NONE: usize = usize::MAX;
@@ -165,6 +257,21 @@ fn leading(s: &[u8], i: usize, opts: Options) -> bool {
 
 /// Matched prefix length; see [`super::Pattern::match_prefix`].
 pub(super) fn prefix(toks: &[Tok], s: &[u8], opts: Options, extent: Extent) -> Option<usize> {
+    if !opts.pathname
+        && let Some(r) = prefix_by_candidates(toks, s, opts.period, extent)
+    {
+        return r;
+    }
+    prefix_by_automaton(toks, s, opts, extent)
+}
+
+/// [`prefix`] in one pass over `s`, for every extent at once.
+pub(super) fn prefix_by_automaton(
+    toks: &[Tok],
+    s: &[u8],
+    opts: Options,
+    extent: Extent,
+) -> Option<usize> {
     let mut sim = Sim::new(toks, opts);
     sim.seed(0);
     let mut best = None;
@@ -194,11 +301,25 @@ pub(super) fn suffix(toks: &[Tok], s: &[u8], opts: Options, extent: Extent) -> O
             Extent::Longest => (0..=s.len()).find(ok),
         };
     }
-    // A suffix of `s` matches the pattern iff the reversed suffix, a prefix of the reversed
-    // string, matches the reversed token list.
+    if !opts.pathname
+        && let Some(r) = suffix_by_candidates(toks, s, extent)
+    {
+        return r;
+    }
+    suffix_by_automaton(toks, s, opts, extent)
+}
+
+/// [`suffix`] in one pass: a suffix of `s` matches the pattern iff the reversed suffix, a
+/// prefix of the reversed string, matches the reversed token list.
+pub(super) fn suffix_by_automaton(
+    toks: &[Tok],
+    s: &[u8],
+    opts: Options,
+    extent: Extent,
+) -> Option<usize> {
     let rtoks: Vec<Tok> = toks.iter().rev().cloned().collect();
     let rs: Vec<u8> = s.iter().rev().copied().collect();
-    prefix(&rtoks, &rs, opts, extent).map(|len| s.len() - len)
+    prefix_by_automaton(&rtoks, &rs, opts, extent).map(|len| s.len() - len)
 }
 
 /// Leftmost-longest search; see [`super::Pattern::find`].

@@ -488,6 +488,23 @@ fn pattern_random_extents_agree_with_matches() {
                     "suffix {e:?} {}",
                     show()
                 );
+                if !o.period && !o.pathname {
+                    // The one-pass automaton, which long subjects fall back to.
+                    let auto_p = super::engine::prefix_by_automaton(&p.toks, &s, o, e);
+                    assert_eq!(
+                        auto_p,
+                        brute_prefix(&p, &s, e),
+                        "automaton prefix {}",
+                        show()
+                    );
+                    let auto_s = super::engine::suffix_by_automaton(&p.toks, &s, o, e);
+                    assert_eq!(
+                        auto_s,
+                        brute_suffix(&p, &s, e),
+                        "automaton suffix {}",
+                        show()
+                    );
+                }
             }
             for from in 0..=s.len() + 1 {
                 assert_eq!(
@@ -523,6 +540,19 @@ fn pattern_prefix_suffix_find() {
     assert_eq!(p("").find(s, 3), Some((3, 3)));
     assert_eq!(p("").find(s, s.len() + 1), None);
     assert_eq!(p("a*").find(b"xaaa", 0), Some((1, 4)));
+}
+
+#[test]
+fn pattern_long_subjects_fall_back_to_the_automaton() {
+    // Every candidate end fails late: the step budget runs out and the one-pass automaton
+    // gives the answer (the same one).
+    let s: Vec<u8> = b"ab".repeat(3000);
+    let p = Pattern::parse(b"*a*b*c", Options::default());
+    assert_eq!(p.match_prefix(&s, Extent::Longest), None);
+    assert_eq!(p.match_suffix(&s, Extent::Shortest), None);
+    let p = Pattern::parse(b"a*b", Options::default());
+    assert_eq!(p.match_prefix(&s, Extent::Longest), Some(s.len()));
+    assert_eq!(p.match_suffix(&s, Extent::Longest), Some(0));
 }
 
 #[test]
