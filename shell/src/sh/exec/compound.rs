@@ -153,8 +153,7 @@ fn body(sh: &mut Shell, kind: &CompoundKind, tail: bool) -> R {
                 let mut hit = fall;
                 if !hit {
                     for p in &arm.patterns {
-                        let pb = expand::pattern(sh, p)?;
-                        if expand::compile_pattern(&pb).matches(&w) {
+                        if expand::word_pattern(sh, p)?.matches(&w) {
                             hit = true;
                             break;
                         }

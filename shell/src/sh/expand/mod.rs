@@ -199,6 +199,11 @@ fn fast_fields(sh: &Shell, w: &Word, out: &mut Vec<Vec<u8>>) -> bool {
             true
         }
         [WordPart::DoubleQuoted(inner)] => match inner.as_slice() {
+            // `"$@"`: the parameters as they are, none at all when there are none.
+            [WordPart::Param(pe)] if is_plain(pe) && pe.param == Param::Special(b'@') => {
+                out.extend(sh.positional.iter().cloned());
+                true
+            }
             [WordPart::Param(pe)] if is_plain(pe) => match param::plain_value(sh, &pe.param) {
                 Some(v) => {
                     out.push(v.to_vec());
@@ -229,6 +234,16 @@ pub fn string(sh: &mut Shell, w: &Word) -> Result<Vec<u8>, Ctl> {
         [WordPart::Param(pe)] if is_plain(pe) => {
             if let Some(v) = param::plain_value(sh, &pe.param) {
                 return Ok(v.to_vec());
+            }
+            if let Param::Special(c @ (b'#' | b'?')) = pe.param {
+                let n = if c == b'#' {
+                    sh.positional.len() as i64
+                } else {
+                    i64::from(sh.status)
+                };
+                let mut out = Vec::with_capacity(4);
+                arith::push_decimal(&mut out, n);
+                return Ok(out);
             }
         }
         [WordPart::DoubleQuoted(inner)] => {
@@ -304,6 +319,19 @@ pub fn compile_pattern(buf: &WordBuf) -> rbox_parser::pattern::Pattern {
         &buf.quoted_mask(),
         rbox_parser::pattern::Options::default(),
     )
+}
+
+/// Expands and compiles a pattern word (`case` arms, `${x#p}`); a plain literal (the
+/// usual `*/`, `lib*`) is compiled straight from the tree, all of it live.
+pub fn word_pattern(sh: &mut Shell, w: &Word) -> Result<rbox_parser::pattern::Pattern, Ctl> {
+    if let [WordPart::Literal(s)] = w.parts.as_slice() {
+        return Ok(rbox_parser::pattern::Pattern::new(
+            s,
+            &[],
+            rbox_parser::pattern::Options::default(),
+        ));
+    }
+    Ok(compile_pattern(&pattern(sh, w)?))
 }
 
 /// Expands `parts` into `buf`; `quoted` is true inside double quotes.

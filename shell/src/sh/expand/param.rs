@@ -409,7 +409,7 @@ pub fn expand(
             }
         }
         ParamOp::RemovePrefix { longest, pattern } | ParamOp::RemoveSuffix { longest, pattern } => {
-            let pat = compile_pattern(&super::pattern(sh, pattern)?);
+            let pat = super::word_pattern(sh, pattern)?;
             let ext = if *longest {
                 Extent::Longest
             } else {
