@@ -22,8 +22,9 @@ pub fn split_with(w: &WordBuf, ifs: &[u8], utf8: bool) -> Vec<(Vec<u8>, Vec<u8>)
     } else {
         Vec::new()
     };
-    let is_ifs = |c: u8| ifs.contains(&c);
-    let is_ws = |c: u8| matches!(c, b' ' | b'\t' | b'\n') && ifs.contains(&c);
+    let set = IfsSet::new(ifs);
+    let is_ifs = |c: u8| set.is_ifs(c);
+    let is_ws = |c: u8| set.is_ws(c);
     let mut out = Vec::new();
     let (mut cur, mut cur_flags) = (Vec::new(), Vec::new());
     let mut has = false;
@@ -106,6 +107,38 @@ pub fn split_with(w: &WordBuf, ifs: &[u8], utf8: bool) -> Vec<(Vec<u8>, Vec<u8>)
     out
 }
 
+/// The bytes of IFS as two 256-bit sets: all of them, and its white space.
+struct IfsSet {
+    all: [u64; 4],
+    ws: [u64; 4],
+}
+
+impl IfsSet {
+    fn new(ifs: &[u8]) -> IfsSet {
+        let mut set = IfsSet {
+            all: [0; 4],
+            ws: [0; 4],
+        };
+        for &c in ifs {
+            set.all[usize::from(c >> 6)] |= 1 << (c & 63);
+            if matches!(c, b' ' | b'\t' | b'\n') {
+                set.ws[usize::from(c >> 6)] |= 1 << (c & 63);
+            }
+        }
+        set
+    }
+
+    #[inline]
+    fn is_ifs(&self, c: u8) -> bool {
+        self.all[usize::from(c >> 6)] & (1 << (c & 63)) != 0
+    }
+
+    #[inline]
+    fn is_ws(&self, c: u8) -> bool {
+        self.ws[usize::from(c >> 6)] & (1 << (c & 63)) != 0
+    }
+}
+
 /// Splits the value of an unquoted expansion standing alone (`$x`: every byte may
 /// delimit, no quotes, no events), calling `field` for each field; the same fields as
 /// [`split`] gives for such a word, without the flag vectors.
@@ -116,8 +149,9 @@ pub fn split_unquoted(v: &[u8], ifs: &[u8], mut field: impl FnMut(&[u8])) {
         }
         return;
     }
-    let is_ifs = |c: u8| ifs.contains(&c);
-    let is_ws = |c: u8| matches!(c, b' ' | b'\t' | b'\n') && ifs.contains(&c);
+    let set = IfsSet::new(ifs);
+    let is_ifs = |c: u8| set.is_ifs(c);
+    let is_ws = |c: u8| set.is_ws(c);
     let n = v.len();
     let mut start = 0;
     let mut i = 0;
