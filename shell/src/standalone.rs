@@ -2,6 +2,7 @@
 
 use std::os::unix::ffi::OsStringExt;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::atomic::{AtomicPtr, Ordering};
 
 use rbox_builtins::{Applet, Ctx, EnvList, Input, Output};
 
@@ -31,16 +32,42 @@ pub fn default_sigpipe() {
 /// its exit status. A panic is reported as `rbox: internal error in NAME: ...`.
 pub fn run(applet: &'static Applet, args: &[Vec<u8>]) -> u8 {
     default_sigpipe();
+    install_panic_hook();
     let env = process_env();
     run_with_env(applet, args, &env)
 }
 
-/// Like [`run`], with an explicit environment (for commands started by a spawner).
+/// The applet whose run is under way, for the panic message.
+static CURRENT: AtomicPtr<Applet> = AtomicPtr::new(std::ptr::null_mut());
+
+/// Installs, once per process, the hook that reports a panic as
+/// `rbox: internal error in NAME: ...` for the applet under way. Never called in a
+/// forked child: another thread of the parent (a test harness) may have held the hook's
+/// lock at the fork, and the child would wait on it for ever.
+fn install_panic_hook() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        std::panic::set_hook(Box::new(|info| {
+            // SAFETY: CURRENT only ever holds null or a `&'static Applet`.
+            let name =
+                unsafe { CURRENT.load(Ordering::Relaxed).as_ref() }.map_or("rbox", |a| a.name);
+            eprintln!("rbox: internal error in {name}: {info}");
+        }));
+    });
+}
+
+/// Names `applet` in the panic message while `f` runs (an applet run inside the shell).
+pub fn running<T>(applet: &'static Applet, f: impl FnOnce() -> T) -> T {
+    let outer = CURRENT.swap(std::ptr::from_ref(applet).cast_mut(), Ordering::Relaxed);
+    let r = f();
+    CURRENT.store(outer, Ordering::Relaxed);
+    r
+}
+
+/// Like [`run`], with an explicit environment (for commands started by a spawner: it
+/// takes no lock, so it is safe in a child forked from a multi-threaded process).
 pub fn run_with_env(applet: &'static Applet, args: &[Vec<u8>], env: &EnvList) -> u8 {
-    let name = applet.name;
-    std::panic::set_hook(Box::new(move |info| {
-        eprintln!("rbox: internal error in {name}: {info}");
-    }));
+    CURRENT.store(std::ptr::from_ref(applet).cast_mut(), Ordering::Relaxed);
     let spawner = ProcessSpawner;
     let never = || false;
     let mut ctx = Ctx {

@@ -340,10 +340,11 @@ pub fn inproc(
         intr: &intr,
         status: 0,
     };
-    catch_unwind(AssertUnwindSafe(|| rbox_builtins::run::run(&mut ctx))).unwrap_or_else(|_| {
-        let _ = rbox_builtins::common::fdio::write_all(2, b"rbox: internal error\n");
-        crate::standalone::INTERNAL_ERROR
+    let applet = ctx.applet;
+    crate::standalone::running(applet, || {
+        catch_unwind(AssertUnwindSafe(|| rbox_builtins::run::run(&mut ctx)))
     })
+    .unwrap_or(crate::standalone::INTERNAL_ERROR)
 }
 
 fn can_exec_in_place(sh: &Shell, tail: bool) -> bool {
