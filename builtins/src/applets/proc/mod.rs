@@ -2,8 +2,17 @@
 
 use crate::applet::Applet;
 
+pub mod command;
+pub mod nice;
+pub mod nohup;
+pub mod setsid;
 pub mod signal;
 pub mod timeout;
 
 /// This group's applets, in any order (the registry sorts them).
-pub const APPLETS: &[&Applet] = &[&timeout::APPLET];
+pub const APPLETS: &[&Applet] = &[
+    &nice::APPLET,
+    &nohup::APPLET,
+    &setsid::APPLET,
+    &timeout::APPLET,
+];
