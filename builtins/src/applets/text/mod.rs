@@ -14,8 +14,10 @@ pub mod head;
 pub mod join;
 pub mod nl;
 pub mod paste;
+pub mod patch;
 pub mod rev;
 pub mod sort;
+pub mod split;
 pub mod strings;
 mod tabs;
 pub mod tac;
@@ -40,8 +42,10 @@ pub const APPLETS: &[&Applet] = &[
     &join::APPLET,
     &nl::APPLET,
     &paste::APPLET,
+    &patch::APPLET,
     &rev::APPLET,
     &sort::APPLET,
+    &split::APPLET,
     &strings::APPLET,
     &tac::APPLET,
     &tail::APPLET,
