@@ -2,15 +2,19 @@
 # Times rbox's file applets against GNU (coreutils, findutils, tar, gzip) and busybox on a
 # generated tree of FILES small files (default 100000, in 10 x 100 directories), in one
 # run, and prints the best of REPS wall-clock seconds with the ratios rbox/GNU and
-# rbox/busybox. The tree lives in a fresh temp dir that is removed at the end.
+# rbox/busybox. The tree lives in a fresh temp dir under TMPDIR (default /tmp; a tmpfs
+# such as /dev/shm keeps disk latency out of cp -r and tar x), removed at the end; it
+# needs about 1.5 GB there.
 # Build first: cargo build --release -p rbox
-#   benches/fs.sh [FILES]      RBOX=path/to/rbox  REPS=3  ONLY='cp*' (a shell pattern)
+#   benches/fs.sh [FILES]      RBOX=path/to/rbox  REPS=3  ONLY='cp* tar*' (shell patterns)
 set -eu
 files=${1:-100000}
 reps=${REPS:-3}
 here=$(cd "$(dirname "$0")/.." && pwd)
 rbox=${RBOX:-$here/target/x86_64-unknown-linux-gnu/release/rbox}
 [ -x "$rbox" ] || { echo "fs.sh: no rbox binary at $rbox (build it or set RBOX)" >&2; exit 1; }
+# The binary must be named rbox (or be a link to it): "$rbox ls" dispatches on argv[0].
+"$rbox" true || { echo "fs.sh: $rbox does not run applets (is it named rbox?)" >&2; exit 1; }
 [ "$files" -ge 1000 ] && [ "$files" -le 1000000 ] || { echo "fs.sh: FILES must be 1000..1000000" >&2; exit 1; }
 work=$(mktemp -d "${TMPDIR:-/tmp}/rbox-bench-fs.XXXXXX")
 trap 'rm -rf "$work"' EXIT INT TERM
@@ -59,7 +63,13 @@ secs() {
 printf '%-22s %8s %8s %8s %9s %9s\n' bench rbox gnu busybox rbox/gnu rbox/bb
 run() {
     name=$1 snippet=$2
-    case $name in ${ONLY:-*}) ;; *) return ;; esac
+    if [ -n "${ONLY:-}" ]; then
+        hit=no
+        set -f
+        for pat in $ONLY; do case $name in $pat) hit=yes ;; esac; done
+        set +f
+        [ $hit = yes ] || return 0
+    fi
     r=$(secs "$rbox" "$snippet")
     g=$(secs "" "$snippet")
     b=$(secs busybox "$snippet")
