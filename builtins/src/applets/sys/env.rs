@@ -76,9 +76,7 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
         vars.retain(|(k, _)| k != name);
     }
     let mut rest = operands.into_iter().peekable();
-    while let Some(op) =
-        rest.next_if(|op| op.iter().position(|&b| b == b'=').is_some_and(|p| p > 0))
-    {
+    while let Some(op) = rest.next_if(|op| op.contains(&b'=')) {
         let (k, v) = op.split_at(op.iter().position(|&b| b == b'=').unwrap_or(0));
         let v = v.get(1..).unwrap_or_default();
         match vars.iter_mut().find(|(name, _)| name == k) {
