@@ -3,6 +3,7 @@
 use crate::applet::Applet;
 
 pub mod command;
+pub mod kill;
 pub mod nice;
 pub mod nohup;
 pub mod setsid;
@@ -11,6 +12,7 @@ pub mod timeout;
 
 /// This group's applets, in any order (the registry sorts them).
 pub const APPLETS: &[&Applet] = &[
+    &kill::APPLET,
     &nice::APPLET,
     &nohup::APPLET,
     &setsid::APPLET,
