@@ -6,7 +6,7 @@
 
 use std::ffi::OsStr;
 use std::fs::File;
-use std::io::{self, BufReader};
+use std::io::{self, BufRead, BufReader};
 use std::os::fd::AsFd;
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
@@ -286,11 +286,47 @@ fn do_stdin(ctx: &mut Ctx<'_>, g: &mut Gz) -> Result<(), Error> {
                 );
                 return Err(Error::silent(1));
             }
+            if passes_through(g, &mut ctx.stdin) {
+                return copy_through(&mut ctx.stdin, &mut ctx.stdout, b"stdin");
+            }
             let mut dec = Decoder::new();
             let r = decode_to(ctx, g, &mut dec, None, None);
             finish_decode(ctx, g, &dec, b"stdin", r, None)?;
             Ok(())
         }
+    }
+}
+
+/// Whether `-dcf` meets input that is not gzip data: GNU gzip then copies it unchanged
+/// (zcat -f, zgrep and zless rely on it for plain files among compressed ones).
+fn passes_through(g: &Gz, inp: &mut dyn BufRead) -> bool {
+    if !(g.force && g.mode == Mode2::Decompress) {
+        return false;
+    }
+    match inp.fill_buf() {
+        Ok([]) => true,
+        Err(_) => false,
+        Ok([0x1f]) => false,
+        Ok(head) => !head.starts_with(&[0x1f, 0x8b]),
+    }
+}
+
+/// Copies the rest of `inp` to `out` unchanged (the pass-through of [`passes_through`]).
+fn copy_through(
+    inp: &mut dyn BufRead,
+    out: &mut crate::ctx::Output,
+    name: &[u8],
+) -> Result<(), Error> {
+    loop {
+        let n = {
+            let chunk = inp.fill_buf().map_err(|e| Error::io(name, &e))?;
+            if chunk.is_empty() {
+                return Ok(());
+            }
+            out.write_all(chunk)?;
+            chunk.len()
+        };
+        inp.consume(n);
     }
 }
 
@@ -723,6 +759,9 @@ fn decompress_file(ctx: &mut Ctx<'_>, g: &mut Gz, name: &[u8]) -> Result<(), Err
         return Ok(());
     }
     let mut reader = BufReader::with_capacity(64 * 1024, file);
+    if !to_file && passes_through(g, &mut reader) {
+        return copy_through(&mut reader, &mut ctx.stdout, name);
+    }
     let mut dec = Decoder::new();
     // The header first: -N takes the name and time from it.
     if let Err(e) = dec.read_header(&mut reader) {
