@@ -338,7 +338,7 @@ fn push(result: &mut Vec<u8>, data: &[u8]) {
 }
 
 /// Applies `hunks` to `lines` as far as they go. With `detect`, the first hunk is also
-/// tried reversed at each fuzz level after it fails forward at that level.
+/// tried reversed (without fuzz) once it fails forward without fuzz.
 fn apply_hunks(lines: &[Vec<u8>], hunks: &[Hunk], max_fuzz: usize, detect: bool) -> Outcome {
     let mut out = Outcome {
         reversed: false,
@@ -364,7 +364,7 @@ fn apply_hunks(lines: &[Vec<u8>], hunks: &[Hunk], max_fuzz: usize, detect: bool)
                 if found.is_some() {
                     break;
                 }
-                if locate(lines, &back, expected(&back), 0, f..=f).is_some() {
+                if f == 0 && locate(lines, &back, expected(&back), 0, f..=f).is_some() {
                     out.reversed = true;
                     return out;
                 }
