@@ -3,6 +3,7 @@
 use crate::applet::Applet;
 
 pub mod command;
+pub mod free;
 pub mod kill;
 pub mod nice;
 pub mod nohup;
@@ -12,6 +13,7 @@ pub mod timeout;
 
 /// This group's applets, in any order (the registry sorts them).
 pub const APPLETS: &[&Applet] = &[
+    &free::APPLET,
     &kill::APPLET,
     &nice::APPLET,
     &nohup::APPLET,
