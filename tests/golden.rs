@@ -224,7 +224,9 @@ fn busybox_dir() -> &'static Path {
 fn run_case(case: &Case, runner: Runner) -> Result {
     let dir = scratch("case");
     for s in case.sections.iter().filter(|s| s.kind == "file") {
-        let path = dir.join(&s.arg);
+        // The name is the argument less the `noeol` flag (`--- file b noeol`).
+        let name: Vec<&str> = s.arg.split_whitespace().filter(|w| *w != "noeol").collect();
+        let path = dir.join(name.join(" "));
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).unwrap();
         }
