@@ -10,6 +10,7 @@ pub mod nohup;
 pub mod setsid;
 pub mod signal;
 pub mod timeout;
+pub mod uptime;
 
 /// This group's applets, in any order (the registry sorts them).
 pub const APPLETS: &[&Applet] = &[
@@ -19,4 +20,5 @@ pub const APPLETS: &[&Applet] = &[
     &nohup::APPLET,
     &setsid::APPLET,
     &timeout::APPLET,
+    &uptime::APPLET,
 ];
