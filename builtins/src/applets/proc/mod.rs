@@ -7,6 +7,8 @@ pub mod free;
 pub mod kill;
 pub mod nice;
 pub mod nohup;
+pub mod pidof;
+pub mod procs;
 pub mod setsid;
 pub mod signal;
 pub mod timeout;
@@ -18,6 +20,7 @@ pub const APPLETS: &[&Applet] = &[
     &kill::APPLET,
     &nice::APPLET,
     &nohup::APPLET,
+    &pidof::APPLET,
     &setsid::APPLET,
     &timeout::APPLET,
     &uptime::APPLET,
