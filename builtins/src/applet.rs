@@ -62,6 +62,10 @@ pub struct Applet {
     pub takes_help: bool,
     /// The status for usage errors and reported failures (1 for most; 2 for grep, test...).
     pub error_status: u8,
+    /// Whether `$(NAME FILE...)` may run inside the shell although `run` says fork:
+    /// only when every operand is a regular file, so the run reads no terminal or pipe
+    /// and cannot block (`cat` of small files in a command substitution).
+    pub captures_files_in_process: bool,
 }
 
 impl Applet {
@@ -77,6 +81,7 @@ impl Applet {
             help: "",
             takes_help: true,
             error_status: 1,
+            captures_files_in_process: false,
         }
     }
 
@@ -101,6 +106,13 @@ impl Applet {
     /// Makes `--help` an ordinary argument for this applet.
     pub const fn no_help_option(mut self) -> Applet {
         self.takes_help = false;
+        self
+    }
+
+    /// Lets `$(NAME FILE...)` run inside the shell when every operand is a regular file
+    /// (see [`Applet::captures_files_in_process`]).
+    pub const fn captures_files_in_process(mut self) -> Applet {
+        self.captures_files_in_process = true;
         self
     }
 

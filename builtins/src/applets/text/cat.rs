@@ -6,6 +6,7 @@ use crate::prelude::*;
 
 /// The `cat` applet.
 pub const APPLET: Applet = Applet::new("cat", main, Run::Fork)
+    .captures_files_in_process()
     .usage("[-nbsuvetAET] [FILE]...")
     .help(
         "Concatenate FILEs (or standard input; - is standard input) to standard output.\n\n\

@@ -488,7 +488,12 @@ pub fn try_inproc_capture(sh: &mut Shell, program: &Program) -> Result<Option<Ve
     let Some(a) = crate::applets::find(first) else {
         return Ok(None);
     };
-    if a.run != Run::InProc || !s.words.iter().all(|w| safe_parts(&w.parts)) {
+    // A fork-only applet that may capture regular files here: its words must not hold a
+    // command substitution, as they are expanded again if an operand is not a file.
+    let files_only = a.run == Run::Fork
+        && a.captures_files_in_process
+        && s.words.iter().all(|w| !has_cmdsub(&w.parts));
+    if !(a.run == Run::InProc || files_only) || !s.words.iter().all(|w| safe_parts(&w.parts)) {
         return Ok(None);
     }
     let line = sh.lineno;
@@ -502,10 +507,51 @@ pub fn try_inproc_capture(sh: &mut Shell, program: &Program) -> Result<Option<Ve
         Err(e) => return Err(e),
     };
     sh.lineno = line;
+    if a.run != Run::InProc && !operands_are_files(fields.get(1..).unwrap_or_default()) {
+        return Ok(None);
+    }
     let mut out = Vec::new();
     let st = inproc(sh, a, &fields, &[], Some(&mut out));
     sh.cmdsub_status = Some(st);
     Ok(Some(out))
+}
+
+/// Whether a word holds a command substitution anywhere.
+fn has_cmdsub(parts: &[WordPart]) -> bool {
+    parts.iter().any(|p| match p {
+        WordPart::CommandSub { .. } => true,
+        WordPart::DoubleQuoted(inner) => has_cmdsub(inner),
+        // Only `$x`, `${x}` and `${#x}` are known to hold none; other operators carry
+        // words of their own.
+        WordPart::Param(pe) => !matches!(
+            pe.op,
+            rbox_parser::syntax::ParamOp::Plain | rbox_parser::syntax::ParamOp::Length
+        ),
+        WordPart::Arith(_) => true,
+        _ => false,
+    })
+}
+
+/// Whether these arguments are options and at least one operand, every operand an
+/// existing regular file (so reading them cannot block on a terminal, pipe or FIFO).
+fn operands_are_files(args: &[Vec<u8>]) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let mut operands = 0;
+    let mut options = true;
+    for a in args {
+        if options && a.len() > 1 && a[0] == b'-' {
+            if a == b"--" {
+                options = false;
+            }
+            continue;
+        }
+        let path = std::path::Path::new(std::ffi::OsStr::from_bytes(a));
+        if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+            return false;
+        }
+        operands += 1;
+    }
+    operands > 0
 }
 
 /// Whether expanding these parts in the shell process has no side effect a subshell
