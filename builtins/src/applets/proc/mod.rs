@@ -7,6 +7,7 @@ pub mod free;
 pub mod kill;
 pub mod nice;
 pub mod nohup;
+pub mod pgrep;
 pub mod pidof;
 pub mod procs;
 pub mod setsid;
@@ -20,6 +21,8 @@ pub const APPLETS: &[&Applet] = &[
     &kill::APPLET,
     &nice::APPLET,
     &nohup::APPLET,
+    &pgrep::PGREP,
+    &pgrep::PKILL,
     &pidof::APPLET,
     &setsid::APPLET,
     &timeout::APPLET,
