@@ -5,6 +5,7 @@ use crate::applet::Applet;
 pub mod command;
 pub mod free;
 pub mod kill;
+pub mod killall;
 pub mod nice;
 pub mod nohup;
 pub mod pgrep;
@@ -19,6 +20,7 @@ pub mod uptime;
 pub const APPLETS: &[&Applet] = &[
     &free::APPLET,
     &kill::APPLET,
+    &killall::APPLET,
     &nice::APPLET,
     &nohup::APPLET,
     &pgrep::PGREP,

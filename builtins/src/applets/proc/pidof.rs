@@ -73,7 +73,7 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
 
 /// Whether `p` runs the program `name`: its first argument or that argument's basename,
 /// or (for a process without arguments, or one whose name was cut to 15 bytes) its comm.
-fn runs(p: &Process, name: &[u8]) -> bool {
+pub(super) fn runs(p: &Process, name: &[u8]) -> bool {
     if let Some(arg0) = p.argv.first() {
         let base = arg0.rsplit(|&b| b == b'/').next().unwrap_or(arg0);
         if arg0 == name || base == name {
