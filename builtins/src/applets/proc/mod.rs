@@ -11,6 +11,7 @@ pub mod nohup;
 pub mod pgrep;
 pub mod pidof;
 pub mod procs;
+pub mod renice;
 pub mod setsid;
 pub mod signal;
 pub mod timeout;
@@ -26,6 +27,7 @@ pub const APPLETS: &[&Applet] = &[
     &pgrep::PGREP,
     &pgrep::PKILL,
     &pidof::APPLET,
+    &renice::APPLET,
     &setsid::APPLET,
     &timeout::APPLET,
     &uptime::APPLET,
