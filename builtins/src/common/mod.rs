@@ -10,5 +10,6 @@ pub mod num;
 pub mod passwd;
 pub mod path;
 pub mod shquote;
+pub mod signal;
 pub mod time;
 pub mod walk;

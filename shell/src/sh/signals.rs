@@ -9,57 +9,9 @@ use super::state::{Ctl, NSIG, Shell, Trap};
 static PENDING: [AtomicBool; NSIG] = [const { AtomicBool::new(false) }; NSIG];
 static ANY: AtomicBool = AtomicBool::new(false);
 
-/// Signal names without `SIG`, by number.
-pub const NAMES: &[(&str, i32)] = &[
-    ("HUP", libc::SIGHUP),
-    ("INT", libc::SIGINT),
-    ("QUIT", libc::SIGQUIT),
-    ("ILL", libc::SIGILL),
-    ("TRAP", libc::SIGTRAP),
-    ("ABRT", libc::SIGABRT),
-    ("BUS", libc::SIGBUS),
-    ("FPE", libc::SIGFPE),
-    ("KILL", libc::SIGKILL),
-    ("USR1", libc::SIGUSR1),
-    ("SEGV", libc::SIGSEGV),
-    ("USR2", libc::SIGUSR2),
-    ("PIPE", libc::SIGPIPE),
-    ("ALRM", libc::SIGALRM),
-    ("TERM", libc::SIGTERM),
-    ("STKFLT", libc::SIGSTKFLT),
-    ("CHLD", libc::SIGCHLD),
-    ("CONT", libc::SIGCONT),
-    ("STOP", libc::SIGSTOP),
-    ("TSTP", libc::SIGTSTP),
-    ("TTIN", libc::SIGTTIN),
-    ("TTOU", libc::SIGTTOU),
-    ("URG", libc::SIGURG),
-    ("XCPU", libc::SIGXCPU),
-    ("XFSZ", libc::SIGXFSZ),
-    ("VTALRM", libc::SIGVTALRM),
-    ("PROF", libc::SIGPROF),
-    ("WINCH", libc::SIGWINCH),
-    ("IO", libc::SIGIO),
-    ("PWR", libc::SIGPWR),
-    ("SYS", libc::SIGSYS),
-];
-
-/// The name of signal `n` (without `SIG`).
-pub fn name(n: i32) -> Option<String> {
-    if let Some((s, _)) = NAMES.iter().find(|(_, v)| *v == n) {
-        return Some((*s).to_string());
-    }
-    let (lo, hi) = (libc::SIGRTMIN(), libc::SIGRTMAX());
-    if n == lo {
-        Some("RTMIN".into())
-    } else if n == hi {
-        Some("RTMAX".into())
-    } else if n > lo && n < hi {
-        Some(format!("RTMIN+{}", n - lo))
-    } else {
-        None
-    }
-}
+/// Signal names without `SIG` by number, and the name of a number (`RTMIN+N` too): the
+/// table the process applets use.
+pub use rbox_builtins::common::signal::{NAMES, name};
 
 /// The number of a signal given by name (`INT`, `SIGINT`, `int`) or number.
 pub fn number(s: &[u8]) -> Option<i32> {

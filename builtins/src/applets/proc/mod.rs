@@ -13,7 +13,7 @@ pub mod pidof;
 pub mod procs;
 pub mod renice;
 pub mod setsid;
-pub mod signal;
+pub use crate::common::signal;
 pub mod timeout;
 pub mod uptime;
 

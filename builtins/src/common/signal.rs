@@ -1,4 +1,4 @@
-//! Signal names and numbers for the process applets (`kill -l`, `timeout -s`, `pkill -SIG`).
+//! Signal names and numbers: `kill -l`, `timeout -s`, `pkill -SIG`, the shell's `trap`.
 
 /// Signal names without `SIG`, in number order, as Linux on x86-64 numbers them.
 pub const NAMES: &[(&str, i32)] = &[
