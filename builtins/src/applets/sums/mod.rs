@@ -54,7 +54,8 @@ pub(crate) fn each_chunk(
     name: &[u8],
     f: &mut dyn FnMut(&[u8]) -> Result<(), Error>,
 ) -> Result<(), Fail> {
-    let mut buf = vec![0u8; CHUNK];
+    let mut buf = SpareBuf::take();
+    let buf = &mut buf.0;
     let mut file;
     let src: &mut dyn Read = if name == b"-" {
         stdin
@@ -63,13 +64,36 @@ pub(crate) fn each_chunk(
         &mut file
     };
     loop {
-        let n = match src.read(&mut buf) {
+        let n = match src.read(buf) {
             Ok(0) => return Ok(()),
             Ok(n) => n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(Fail::Read(e)),
         };
         f(buf.get(..n).unwrap_or_default()).map_err(Fail::Fatal)?;
+    }
+}
+
+thread_local! {
+    /// The chunk buffer of the last finished pass, kept for the next operand: zeroing a
+    /// fresh 128 KiB per file was most of the cost of hashing many small files.
+    static SPARE: std::cell::Cell<Option<Vec<u8>>> = const { std::cell::Cell::new(None) };
+}
+
+/// A chunk buffer borrowed from [`SPARE`] (or made, when a pass runs inside another) and
+/// handed back when the pass ends.
+struct SpareBuf(Vec<u8>);
+
+impl SpareBuf {
+    fn take() -> SpareBuf {
+        SpareBuf(SPARE.with(|s| s.take()).unwrap_or_else(|| vec![0u8; CHUNK]))
+    }
+}
+
+impl Drop for SpareBuf {
+    fn drop(&mut self) {
+        let buf = std::mem::take(&mut self.0);
+        SPARE.with(|s| s.set(Some(buf)));
     }
 }
 
