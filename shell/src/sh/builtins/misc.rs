@@ -949,28 +949,13 @@ fn wait_next(sh: &mut Shell, ids: &[Vec<u8>]) -> R {
         if !sh.jobs.iter().any(wanted) {
             return Ok(127);
         }
-        let mut status = 0;
-        // SAFETY: waitpid with a valid out pointer.
-        let r = unsafe { libc::waitpid(-1, &mut status, 0) };
-        if r > 0 {
-            let st = process::decode(status);
-            for j in &mut sh.jobs {
-                if j.pid == r {
-                    j.status = Some(st);
-                }
-                j.pids.retain(|&p| p != r || j.pid == r);
+        match reap_one(sh)? {
+            Reaped::Again => {}
+            Reaped::Trap(st) => return Ok(st),
+            Reaped::NoChildren => {
+                sh.jobs.retain(|j| !wanted(j));
+                return Ok(127);
             }
-        } else if r < 0 {
-            let e = std::io::Error::last_os_error();
-            if e.raw_os_error() == Some(libc::EINTR) {
-                if let Some(sig) = pending_trap(sh) {
-                    crate::sh::signals::run_traps(sh)?;
-                    return Ok(128 + sig as u8);
-                }
-                continue;
-            }
-            sh.jobs.retain(|j| !wanted(j));
-            return Ok(127);
         }
     }
 }
@@ -990,28 +975,13 @@ pub fn wait(sh: &mut Shell, args: &[Vec<u8>]) -> R {
                 sh.jobs.clear();
                 return Ok(0);
             }
-            let mut status = 0;
-            // SAFETY: waitpid with a valid out pointer.
-            let r = unsafe { libc::waitpid(-1, &mut status, 0) };
-            if r > 0 {
-                let st = process::decode(status);
-                for j in &mut sh.jobs {
-                    if j.pid == r {
-                        j.status = Some(st);
-                    }
-                    j.pids.retain(|&p| p != r || j.pid == r);
+            match reap_one(sh)? {
+                Reaped::Again => {}
+                Reaped::Trap(st) => return Ok(st),
+                Reaped::NoChildren => {
+                    sh.jobs.clear();
+                    return Ok(0);
                 }
-            } else if r < 0 {
-                let e = std::io::Error::last_os_error();
-                if e.raw_os_error() == Some(libc::EINTR) {
-                    if let Some(sig) = pending_trap(sh) {
-                        crate::sh::signals::run_traps(sh)?;
-                        return Ok(128 + sig as u8);
-                    }
-                    continue;
-                }
-                sh.jobs.clear();
-                return Ok(0);
             }
         }
     }
@@ -1087,6 +1057,45 @@ fn report_signaled(sh: &Shell, pid: i32, status: i32) {
     // SAFETY: strsignal returns a pointer to a static or thread-local string.
     let desc = unsafe { std::ffi::CStr::from_ptr(libc::strsignal(sig)) };
     sh.error(format!("{pid} {}", desc.to_string_lossy()).as_bytes());
+}
+
+/// What one blocking wait for any child came to.
+enum Reaped {
+    /// A child was reaped (its job records its status), or the wait was interrupted
+    /// with no trap to run: look again.
+    Again,
+    /// A trapped signal interrupted the wait; its traps ran. `wait` returns this status.
+    Trap(u8),
+    /// There are no children left to wait for.
+    NoChildren,
+}
+
+/// Waits for any child and records its status in the job table (for `wait` and
+/// `wait -n`); a trapped signal ends the wait after running the traps.
+fn reap_one(sh: &mut Shell) -> Result<Reaped, Ctl> {
+    let mut status = 0;
+    // SAFETY: waitpid with a valid out pointer.
+    let r = unsafe { libc::waitpid(-1, &mut status, 0) };
+    if r > 0 {
+        let st = process::decode(status);
+        for j in &mut sh.jobs {
+            if j.pid == r {
+                j.status = Some(st);
+            }
+            j.pids.retain(|&p| p != r || j.pid == r);
+        }
+        return Ok(Reaped::Again);
+    }
+    if r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EINTR) {
+        if r < 0
+            && let Some(sig) = pending_trap(sh)
+        {
+            crate::sh::signals::run_traps(sh)?;
+            return Ok(Reaped::Trap(128 + sig as u8));
+        }
+        return Ok(Reaped::Again);
+    }
+    Ok(Reaped::NoChildren)
 }
 
 fn pending_trap(sh: &Shell) -> Option<usize> {
