@@ -1,7 +1,8 @@
 //! glibc-compatible `crypt(3)` verification for the hashes a modern system writes:
 //! MD5-crypt (`$1$`), SHA-256-crypt (`$5$`) and SHA-512-crypt (`$6$`, with
 //! `rounds=N`). Written over the md-5 and sha2 crates the *sum applets already link,
-//! so no new dependency; shared by httpd's basic auth and the account tools.
+//! so no new dependency; shared by httpd's basic auth and the account tools, which also
+//! make new hashes here ([`hash`], with a random salt from getrandom(2)).
 
 use md5::{Digest, Md5};
 use sha2::{Sha256, Sha512};
@@ -28,6 +29,96 @@ pub fn crypt(password: &[u8], setting: &[u8]) -> Option<Vec<u8>> {
     } else {
         None
     }
+}
+
+/// A hashing method of [`hash`] and [`setting`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    /// MD5-crypt, `$1$`, an 8-character salt.
+    Md5,
+    /// SHA-256-crypt, `$5$`, a 16-character salt.
+    Sha256,
+    /// SHA-512-crypt, `$6$`, a 16-character salt (the default everywhere).
+    Sha512,
+}
+
+impl Method {
+    /// The `$id$` prefix.
+    pub fn prefix(self) -> &'static [u8] {
+        match self {
+            Method::Md5 => b"$1$",
+            Method::Sha256 => b"$5$",
+            Method::Sha512 => b"$6$",
+        }
+    }
+
+    /// The longest salt the method uses (and the length of a random one).
+    pub fn salt_len(self) -> usize {
+        match self {
+            Method::Md5 => 8,
+            Method::Sha256 | Method::Sha512 => 16,
+        }
+    }
+
+    /// Whether the method takes `rounds=N`.
+    pub fn has_rounds(self) -> bool {
+        self != Method::Md5
+    }
+
+    /// The method of an existing hash, from its prefix.
+    pub fn of_hash(hash: &[u8]) -> Option<Method> {
+        [Method::Md5, Method::Sha256, Method::Sha512]
+            .into_iter()
+            .find(|m| hash.starts_with(m.prefix()))
+    }
+}
+
+/// Whether `c` may appear in a salt: the crypt alphabet.
+pub fn is_salt_char(c: u8) -> bool {
+    ITOA64.contains(&c)
+}
+
+/// Fills `buf` from the kernel's random source (getrandom(2)).
+pub fn random_bytes(buf: &mut [u8]) -> std::io::Result<()> {
+    let mut off = 0;
+    while off < buf.len() {
+        // SAFETY: getrandom writes at most the given length into the valid buffer.
+        let n = unsafe { libc::getrandom(buf[off..].as_mut_ptr().cast(), buf.len() - off, 0) };
+        if n < 0 {
+            let e = std::io::Error::last_os_error();
+            if e.kind() == std::io::ErrorKind::Interrupted {
+                continue;
+            }
+            return Err(e);
+        }
+        off += n as usize;
+    }
+    Ok(())
+}
+
+/// A random salt of `len` crypt characters.
+pub fn random_salt(len: usize) -> std::io::Result<Vec<u8>> {
+    let mut raw = vec![0u8; len];
+    random_bytes(&mut raw)?;
+    Ok(raw.iter().map(|b| ITOA64[usize::from(b & 0x3f)]).collect())
+}
+
+/// The setting string `$id$[rounds=N$]salt` for `method`; `rounds` is ignored for MD5.
+pub fn setting(method: Method, rounds: Option<u32>, salt: &[u8]) -> Vec<u8> {
+    let mut s = method.prefix().to_vec();
+    if let (Some(n), true) = (rounds, method.has_rounds()) {
+        s.extend_from_slice(format!("rounds={n}$").as_bytes());
+    }
+    s.extend_from_slice(salt);
+    s
+}
+
+/// A new hash of `password` with `method` and a random salt, as glibc's crypt would
+/// write it for that salt (`rounds` as in [`setting`]).
+pub fn hash(password: &[u8], method: Method, rounds: Option<u32>) -> std::io::Result<Vec<u8>> {
+    let salt = random_salt(method.salt_len())?;
+    crypt(password, &setting(method, rounds, &salt))
+        .ok_or_else(|| std::io::Error::from_raw_os_error(libc::EINVAL))
 }
 
 /// The salt: up to the next `$`, at most `max` bytes.
@@ -271,5 +362,45 @@ mod tests {
                 .to_vec()
         );
         assert_eq!(verify(b"x", b"$2b$10$abc"), None);
+    }
+
+    #[test]
+    fn new_hashes_verify_and_differ() {
+        for m in [Method::Md5, Method::Sha256, Method::Sha512] {
+            let a = hash(b"secret", m, None).unwrap();
+            let b = hash(b"secret", m, None).unwrap();
+            assert!(a.starts_with(m.prefix()));
+            assert_ne!(a, b, "salts must be random");
+            assert_eq!(verify(b"secret", &a), Some(true));
+            assert_eq!(verify(b"Secret", &a), Some(false));
+            assert_eq!(Method::of_hash(&a), Some(m));
+            let salt = &a[3..3 + m.salt_len()];
+            assert!(salt.iter().all(|&c| is_salt_char(c)));
+        }
+        let r = hash(b"pw", Method::Sha512, Some(1000)).unwrap();
+        assert!(r.starts_with(b"$6$rounds=1000$"));
+        assert_eq!(verify(b"pw", &r), Some(true));
+        assert_eq!(setting(Method::Md5, Some(9), b"ab"), b"$1$ab".to_vec());
+    }
+
+    // Reference values from glibc/libxcrypt crypt (perl's crypt() and whois mkpasswd).
+    #[test]
+    fn settings_match_the_system_crypt() {
+        assert_eq!(
+            crypt(b"pw", &setting(Method::Sha512, None, b"saltsalt")).unwrap(),
+            b"$6$saltsalt$pauPrmdmG4BTE9h2HPmywiw152IFch6BJCEsaY6D.PLTfpV8sqvXwWdyfsgVgozkYH9B80bAip/08R2BPH2xk/".to_vec()
+        );
+        assert_eq!(
+            crypt(b"pw", &setting(Method::Sha512, Some(1000), b"saltsalt")).unwrap(),
+            b"$6$rounds=1000$saltsalt$nII71HJmawaDYdXrUHYtoWV/pe6ZN/eQzrZXdKjhrcMU0onLRg6A5m38udZu.lA6f53rIQturF4FMx1X99KF/0".to_vec()
+        );
+        assert_eq!(
+            crypt(b"pw", &setting(Method::Sha256, Some(10000), b"abcdefghij")).unwrap(),
+            b"$5$rounds=10000$abcdefghij$c3swGXLaqzNiA7O./i6urY1lE0tTceDn5YEHvRaPkC1".to_vec()
+        );
+        assert_eq!(
+            crypt(b"pw", &setting(Method::Md5, None, b"abcdefgh")).unwrap(),
+            b"$1$abcdefgh$IQtUouv7y7Q9dRWkQEPCc.".to_vec()
+        );
     }
 }
