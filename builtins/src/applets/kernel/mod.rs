@@ -2,5 +2,9 @@
 
 use crate::applet::Applet;
 
+pub mod getfattr;
+pub mod setfattr;
+mod xattr;
+
 /// This group's applets, in any order (the registry sorts them).
-pub const APPLETS: &[&Applet] = &[];
+pub const APPLETS: &[&Applet] = &[&getfattr::APPLET, &setfattr::APPLET];
