@@ -107,7 +107,7 @@ impl Algo {
 
     fn hasher(self) -> Hasher {
         match self {
-            Algo::Md5 => Hasher::Md5(md5::Md5::new()),
+            Algo::Md5 => Hasher::Md5(super::md5::Md5::new()),
             Algo::Sha1 => Hasher::Sha1(sha1::Sha1::new()),
             Algo::Sha224 => Hasher::Sha224(sha2::Sha224::new()),
             Algo::Sha256 => Hasher::Sha256(sha2::Sha256::new()),
@@ -118,7 +118,7 @@ impl Algo {
 }
 
 enum Hasher {
-    Md5(md5::Md5),
+    Md5(super::md5::Md5),
     Sha1(sha1::Sha1),
     Sha224(sha2::Sha224),
     Sha256(sha2::Sha256),

@@ -11,6 +11,7 @@ use crate::error::Error;
 pub mod base64;
 pub mod cksum;
 pub mod hexdump;
+mod md5;
 pub mod md5sum;
 pub mod od;
 pub mod xxd;
@@ -54,8 +55,8 @@ pub(crate) fn each_chunk(
     name: &[u8],
     f: &mut dyn FnMut(&[u8]) -> Result<(), Error>,
 ) -> Result<(), Fail> {
-    let mut buf = SpareBuf::take();
-    let buf = &mut buf.0;
+    let mut spare = SpareBuf::take();
+    let buf = spare.window();
     let mut file;
     let src: &mut dyn Read = if name == b"-" {
         stdin
@@ -84,9 +85,27 @@ thread_local! {
 /// handed back when the pass ends.
 struct SpareBuf(Vec<u8>);
 
+/// The alignment of the window reads go into. The kernel copies into a buffer that
+/// starts off a cache line about 3x slower (measured: 128 KiB reads from tmpfs into a
+/// fresh `malloc` block, which the static glibc `mmap`s and hands out 16 bytes into a
+/// page, took 0.2 s per 256 MiB against 0.06 s aligned): md5sum of a big file spent a
+/// quarter of its time there.
+const ALIGN: usize = 64;
+
 impl SpareBuf {
     fn take() -> SpareBuf {
-        SpareBuf(SPARE.with(|s| s.take()).unwrap_or_else(|| vec![0u8; CHUNK]))
+        SpareBuf(
+            SPARE
+                .with(|s| s.take())
+                .unwrap_or_else(|| vec![0u8; CHUNK + ALIGN]),
+        )
+    }
+
+    /// The `CHUNK` bytes of the buffer that start on an `ALIGN` boundary (the vector's
+    /// storage never moves, so the window stays put).
+    fn window(&mut self) -> &mut [u8] {
+        let skip = self.0.as_ptr().align_offset(ALIGN).min(ALIGN);
+        self.0.get_mut(skip..skip + CHUNK).unwrap_or_default()
     }
 }
 
