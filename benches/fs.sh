@@ -12,6 +12,8 @@ files=${1:-100000}
 reps=${REPS:-3}
 here=$(cd "$(dirname "$0")/.." && pwd)
 rbox=${RBOX:-$here/target/x86_64-unknown-linux-gnu/release/rbox}
+# The runs happen inside the temp dir: a relative RBOX would no longer name the binary.
+case $rbox in /*) ;; *) rbox=$(pwd)/$rbox ;; esac
 [ -x "$rbox" ] || { echo "fs.sh: no rbox binary at $rbox (build it or set RBOX)" >&2; exit 1; }
 # The binary must be named rbox (or be a link to it): "$rbox ls" dispatches on argv[0].
 "$rbox" true || { echo "fs.sh: $rbox does not run applets (is it named rbox?)" >&2; exit 1; }
