@@ -11,6 +11,7 @@ pub mod nohup;
 pub mod pgrep;
 pub mod pidof;
 pub mod procs;
+pub mod ps;
 pub mod renice;
 pub mod setsid;
 pub use crate::common::signal;
@@ -27,6 +28,7 @@ pub const APPLETS: &[&Applet] = &[
     &pgrep::PGREP,
     &pgrep::PKILL,
     &pidof::APPLET,
+    &ps::APPLET,
     &renice::APPLET,
     &setsid::APPLET,
     &timeout::APPLET,
