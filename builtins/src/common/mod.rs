@@ -9,6 +9,7 @@ pub mod escape;
 pub mod fdio;
 pub mod lines;
 pub mod mode;
+pub mod netlink;
 pub mod num;
 pub mod passwd;
 pub mod path;
