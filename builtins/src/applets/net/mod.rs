@@ -1,6 +1,9 @@
 //! Network configuration and clients: ip, ifconfig, route, nslookup, ping.
 
+pub mod ifconfig;
+pub mod ip;
+
 use crate::applet::Applet;
 
 /// This group's applets, in any order (the registry sorts them).
-pub const APPLETS: &[&Applet] = &[];
+pub const APPLETS: &[&Applet] = &[&ifconfig::APPLET, &ip::APPLET];
