@@ -1,5 +1,6 @@
 //! `find`: walk directory trees and evaluate an expression on every entry.
 
+mod glob;
 mod parse;
 mod printf;
 
@@ -305,9 +306,8 @@ impl Finder<'_, '_> {
                 true
             }
             Expr::Print { sink, nul } => {
-                let mut line = it.path.to_vec();
-                line.push(if *nul { 0 } else { b'\n' });
-                self.write(*sink, &line);
+                self.write(*sink, it.path);
+                self.write(*sink, if *nul { b"\0" } else { b"\n" });
                 true
             }
             Expr::Printf { sink, fmt } => {

@@ -6,6 +6,8 @@ use std::fs::File;
 use nix::fcntl::AT_FDCWD;
 use nix::sys::stat::{FileStat, fstatat};
 use rbox_parser::pattern::{Options as PatOptions, Pattern};
+
+use super::glob::Glob;
 use rbox_parser::regex::{Options as ReOptions, Regex};
 
 use super::super::{path, quote};
@@ -67,9 +69,9 @@ pub(super) enum Expr {
     True,
     False,
     /// `-name`/`-iname`: the base name.
-    Name(Pattern),
+    Name(Glob),
     /// `-path`/`-wholename` and their `-i` forms: the whole path.
-    Path(Pattern),
+    Path(Glob),
     Regex(Box<Regex>),
     /// `-type`/`-xtype`: a set of type letters as bits (see [`type_bit`]).
     Type {
@@ -461,7 +463,7 @@ impl Parser<'_> {
             b"-false" => Expr::False,
             b"-name" | b"-iname" => {
                 let v = self.arg(name)?;
-                Expr::Name(pat(&v, name == b"-iname"))
+                Expr::Name(Glob::new(&v, name == b"-iname"))
             }
             b"-lname" | b"-ilname" => {
                 let v = self.arg(name)?;
@@ -469,7 +471,7 @@ impl Parser<'_> {
             }
             b"-path" | b"-wholename" | b"-ipath" | b"-iwholename" => {
                 let v = self.arg(name)?;
-                Expr::Path(pat(&v, name.starts_with(b"-i")))
+                Expr::Path(Glob::new(&v, name.starts_with(b"-i")))
             }
             b"-regex" | b"-iregex" => {
                 let v = self.arg(name)?;
