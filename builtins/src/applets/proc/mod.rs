@@ -14,6 +14,7 @@ pub mod procs;
 pub mod ps;
 pub mod renice;
 pub mod setsid;
+pub mod start_stop_daemon;
 pub use crate::common::signal;
 pub mod timeout;
 pub mod uptime;
@@ -31,6 +32,7 @@ pub const APPLETS: &[&Applet] = &[
     &ps::APPLET,
     &renice::APPLET,
     &setsid::APPLET,
+    &start_stop_daemon::APPLET,
     &timeout::APPLET,
     &uptime::APPLET,
 ];
