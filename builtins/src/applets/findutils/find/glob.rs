@@ -20,7 +20,7 @@ pub(super) enum Glob {
     /// `*LIT`.
     Suffix(Vec<u8>),
     /// `*LIT*` (`*` alone is an empty `LIT`).
-    Contains(Finder<'static>),
+    Contains(Box<Finder<'static>>),
     /// Every other pattern.
     General(Pattern),
 }
@@ -37,7 +37,9 @@ impl Glob {
         let trail = text.len() > 1 && text.last() == Some(&b'*');
         match (stars, lead, trail) {
             (0, _, _) => Glob::Exact(text.to_vec()),
-            (1, true, false) if text.len() == 1 => Glob::Contains(Finder::new(b"").into_owned()),
+            (1, true, false) if text.len() == 1 => {
+                Glob::Contains(Box::new(Finder::new(b"").into_owned()))
+            }
             (1, true, false) => Glob::Suffix(text[1..].to_vec()),
             (1, false, _) => {
                 let k = text.iter().position(|&b| b == b'*').unwrap_or(0);
@@ -46,7 +48,9 @@ impl Glob {
                     tail: text[k + 1..].to_vec(),
                 }
             }
-            (2, true, true) => Glob::Contains(Finder::new(&text[1..text.len() - 1]).into_owned()),
+            (2, true, true) => {
+                Glob::Contains(Box::new(Finder::new(&text[1..text.len() - 1]).into_owned()))
+            }
             _ => Glob::general(text, casefold),
         }
     }
