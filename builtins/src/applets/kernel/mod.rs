@@ -1,3 +1,4 @@
+//! Mounts and the kernel: mount, umount, sysctl, dmesg, chroot, root switching, loop devices, extended attributes.
 
 use crate::applet::Applet;
 
