@@ -136,4 +136,56 @@ mod tests {
         }
         std::fs::remove_dir_all(&d).unwrap();
     }
+
+    #[test]
+    fn modes_and_every_type() {
+        let d = temp_dir("mknod-types");
+        let fifo = d.join("fifo");
+        let r = run(
+            "mknod",
+            &["-m", "u=rw,go=", fifo.to_str().unwrap(), "p"],
+            b"",
+        );
+        assert_eq!(r.status, 0, "{}", r.err());
+        let md = std::fs::metadata(&fifo).unwrap();
+        assert!(md.file_type().is_fifo());
+        assert_eq!(md.mode() & 0o7777, 0o600);
+        let r = run(
+            "mknod",
+            &["--mode=4755", d.join("s").to_str().unwrap(), "p"],
+            b"",
+        );
+        assert_eq!(r.status, 0, "{}", r.err());
+        assert_eq!(
+            std::fs::metadata(d.join("s")).unwrap().mode() & 0o7777,
+            0o4755
+        );
+        let r = run("mknod", &["x", "p", "1", "2"], b"");
+        assert!(
+            r.err()
+                .starts_with("mknod: fifos do not have major and minor device numbers\n")
+        );
+        let r = run("mknod", &["-m", "bad", "x", "p"], b"");
+        assert_eq!(
+            (r.err(), r.status),
+            ("mknod: invalid mode: 'bad'\n".to_string(), 1)
+        );
+        if nix::unistd::geteuid().is_root() {
+            // b, and u (a synonym of c), with hex and octal numbers.
+            let blk = d.join("blk");
+            let r = run("mknod", &[blk.to_str().unwrap(), "b", "0x7", "010"], b"");
+            if r.status == 0 {
+                let md = std::fs::metadata(&blk).unwrap();
+                assert!(md.file_type().is_block_device());
+                assert_eq!(md.rdev(), nix::sys::stat::makedev(7, 8));
+                let chr = d.join("chr");
+                let r = run("mknod", &[chr.to_str().unwrap(), "u", "1", "5"], b"");
+                assert_eq!(r.status, 0, "{}", r.err());
+                let md = std::fs::metadata(&chr).unwrap();
+                assert!(md.file_type().is_char_device());
+                assert_eq!(md.rdev(), nix::sys::stat::makedev(1, 5));
+            }
+        }
+        std::fs::remove_dir_all(&d).unwrap();
+    }
 }
