@@ -9,20 +9,32 @@ mod support;
 
 use std::process::{Child, Command, Output, Stdio};
 
-use support::{rbox, text};
+use support::{rbox, scratch, text};
 
 /// A network/UTS/mount namespace kept alive by a `sleep` inside it.
 struct Ns {
     child: Child,
     pid: String,
+    /// The file mounted over /etc/resolv.conf inside.
+    conf: std::path::PathBuf,
 }
 
 impl Ns {
-    /// A new namespace with `lo` up and a veth pair `v0`/`v1`; `None` when refused.
+    /// A new namespace with `lo` up, a veth pair `v0`/`v1` and, bind-mounted over
+    /// /etc/resolv.conf, a file naming 127.0.0.1 (nothing from the host's resolver
+    /// setup is used); `None` when refused.
     fn new() -> Option<Ns> {
+        let dir = scratch("ns");
+        let conf = dir.join("resolv.conf");
+        std::fs::write(&conf, "nameserver 127.0.0.1\n").ok()?;
         let mut child = Command::new("unshare")
             .args(["--net", "--uts", "--mount", "--fork", "sh", "-c"])
-            .arg("ip link set lo up && ip link add v0 type veth peer name v1 && echo $$ && exec sleep 120")
+            .arg(
+                "ip link set lo up && ip link add v0 type veth peer name v1 && \
+                 mount --bind \"$1\" /etc/resolv.conf && echo $$ && exec sleep 120",
+            )
+            .arg("sh")
+            .arg(&conf)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -40,7 +52,7 @@ impl Ns {
             eprintln!("skipped: cannot make a namespace: {}", text(&out.stderr));
             return None;
         }
-        Some(Ns { child, pid })
+        Some(Ns { child, pid, conf })
     }
 
     /// Runs `argv` inside the namespace.
@@ -283,6 +295,239 @@ fn ifconfig_sets_addresses_flags_and_mtu() {
         usage
             .2
             .starts_with("ifconfig: 'netmask' needs an argument\n"),
+        "{}",
+        usage.2
+    );
+}
+
+#[test]
+fn route_adds_deletes_and_lists_like_busybox() {
+    let Some(ns) = Ns::new() else { return };
+    ns.sh("ip addr add 10.1.2.3/24 dev v0 && ip link set v0 up && \
+         ip -6 addr add 2001:db8::5/64 dev v0 nodad");
+    let ok = |args: &[&str]| {
+        let o = ns.rbox(args);
+        assert_eq!(res(&o), (0, String::new(), String::new()), "{args:?}");
+    };
+    ok(&[
+        "route",
+        "add",
+        "-net",
+        "10.5.0.0",
+        "netmask",
+        "255.255.0.0",
+        "gw",
+        "10.1.2.1",
+    ]);
+    ok(&["route", "add", "-host", "10.6.0.1", "dev", "v0"]);
+    ok(&["route", "add", "default", "gw", "10.1.2.1", "metric", "5"]);
+    ok(&[
+        "route",
+        "add",
+        "-net",
+        "10.7.0.0/16",
+        "dev",
+        "v0",
+        "metric",
+        "3",
+    ]);
+    ok(&["route", "add", "10.8.0.0", "v0"]);
+    ok(&[
+        "route",
+        "add",
+        "-net",
+        "10.11.0.0",
+        "netmask",
+        "255.255.0.0",
+        "reject",
+    ]);
+    assert_eq!(
+        ns.sh("ip route"),
+        "default via 10.1.2.1 dev v0 metric 5 linkdown \n\
+         10.1.2.0/24 dev v0 proto kernel scope link src 10.1.2.3 linkdown \n\
+         10.5.0.0/16 via 10.1.2.1 dev v0 linkdown \n\
+         10.6.0.1 dev v0 scope link linkdown \n\
+         10.7.0.0/16 dev v0 scope link metric 3 linkdown \n\
+         10.8.0.0 dev v0 scope link linkdown \n\
+         unreachable 10.11.0.0/16 scope host \n"
+    );
+    let listing = ns.rbox(&["route", "-n"]);
+    assert_eq!(
+        res(&listing),
+        (
+            0,
+            "Kernel IP routing table\n\
+             Destination     Gateway         Genmask         Flags Metric Ref    Use Iface\n\
+             0.0.0.0         10.1.2.1        0.0.0.0         UG    5      0        0 v0\n\
+             10.1.2.0        0.0.0.0         255.255.255.0   U     0      0        0 v0\n\
+             10.5.0.0        10.1.2.1        255.255.0.0     UG    0      0        0 v0\n\
+             10.6.0.1        0.0.0.0         255.255.255.255 UH    0      0        0 v0\n\
+             10.7.0.0        0.0.0.0         255.255.0.0     U     3      0        0 v0\n\
+             10.8.0.0        0.0.0.0         255.255.255.255 UH    0      0        0 v0\n\
+             10.11.0.0       0.0.0.0         255.255.0.0     !     0      0        0 *\n"
+                .into(),
+            String::new()
+        )
+    );
+    ok(&[
+        "route",
+        "-A",
+        "inet6",
+        "add",
+        "2001:db8:1::/48",
+        "dev",
+        "v0",
+    ]);
+    ok(&[
+        "route",
+        "-A",
+        "inet6",
+        "add",
+        "2001:db8:2::/48",
+        "gw",
+        "fe80::1",
+        "dev",
+        "v0",
+    ]);
+    ok(&[
+        "route", "-A", "inet6", "add", "default", "gw", "fe80::1", "v0",
+    ]);
+    let six = ns.sh("ip -6 route show dev v0");
+    assert!(six.contains("2001:db8:1::/48 metric 1 linkdown"), "{six}");
+    assert!(
+        six.contains("2001:db8:2::/48 via fe80::1 metric 1 linkdown"),
+        "{six}"
+    );
+    assert!(
+        six.contains("default via fe80::1 metric 1 linkdown"),
+        "{six}"
+    );
+    if have_busybox() {
+        for args in [
+            &["-n"][..],
+            &[],
+            &["-e"],
+            &["-ne"],
+            &["-A", "inet6"],
+            &["-A", "inet6", "-n"],
+        ] {
+            let mut bb = vec!["busybox", "route"];
+            bb.extend_from_slice(args);
+            let mut ours = vec!["route"];
+            ours.extend_from_slice(args);
+            assert_eq!(res(&ns.rbox(&ours)), res(&ns.run(&bb)), "route {args:?}");
+        }
+    } else {
+        eprintln!("busybox missing: listings not compared with it");
+    }
+    ok(&["route", "del", "-net", "10.5.0.0", "netmask", "255.255.0.0"]);
+    ok(&["route", "del", "default"]);
+    ok(&[
+        "route",
+        "-A",
+        "inet6",
+        "del",
+        "2001:db8:1::/48",
+        "dev",
+        "v0",
+    ]);
+    let routes = ns.sh("ip route; ip -6 route show dev v0");
+    assert!(
+        !routes.contains("10.5.0.0") && !routes.contains("default via 10.1.2.1"),
+        "{routes}"
+    );
+    assert!(!routes.contains("2001:db8:1::/48"), "{routes}");
+    let err = |args: &[&str], msg: &str| {
+        assert_eq!(
+            res(&ns.rbox(args)),
+            (1, String::new(), format!("route: {msg}\n")),
+            "{args:?}"
+        );
+    };
+    err(
+        &["route", "del", "-net", "10.5.0.0", "netmask", "255.255.0.0"],
+        "SIOCDELRT: No such process",
+    );
+    err(
+        &[
+            "route",
+            "add",
+            "-net",
+            "10.8.0.0",
+            "netmask",
+            "255.255.0.0",
+            "gw",
+            "10.99.0.1",
+        ],
+        "SIOCADDRT: Network is unreachable",
+    );
+    err(
+        &["route", "add", "-net", "10.12.0.0/16", "dev", "nosuch"],
+        "SIOCADDRT: No such device",
+    );
+    err(
+        &[
+            "route",
+            "add",
+            "-net",
+            "10.7.0.0/16",
+            "dev",
+            "v0",
+            "metric",
+            "3",
+        ],
+        "SIOCADDRT: File exists",
+    );
+    err(&["route", "add", "nosuch.name"], "resolving nosuch.name");
+    err(
+        &["route", "add", "-net", "10.0.0.1", "netmask", "255.0.0.0"],
+        "netmask and route address conflict",
+    );
+    err(
+        &[
+            "route",
+            "add",
+            "-host",
+            "10.9.0.0",
+            "netmask",
+            "255.255.0.0",
+        ],
+        "netmask 0000ffff and host route conflict",
+    );
+    err(
+        &[
+            "route",
+            "-A",
+            "inet6",
+            "add",
+            "2001:db8:3::/48",
+            "dev",
+            "nosuch",
+        ],
+        "SIOCGIFINDEX: No such device",
+    );
+    err(
+        &[
+            "route",
+            "-A",
+            "inet6",
+            "del",
+            "2001:db8:9::/48",
+            "dev",
+            "v0",
+        ],
+        "SIOCDELRT: No such process",
+    );
+    err(
+        &["route", "-A", "inet6", "add", "zz::/48"],
+        "resolving zz::",
+    );
+    let usage = res(&ns.rbox(&["route", "add"]));
+    assert_eq!(usage.0, 1);
+    assert!(usage.2.starts_with("route: bad arguments\n"), "{}", usage.2);
+    let usage = res(&ns.rbox(&["route", "-A", "ipx"]));
+    assert!(
+        usage.2.starts_with("route: unknown address family 'ipx'\n"),
         "{}",
         usage.2
     );
