@@ -104,7 +104,7 @@ for ip in $IP_ADDR; do
 			if have_iproute; then
 				ip -6 addr add "$addr/$prefix" dev $NETDEV
 			else
-				ifconfig $NETDEV inet6 add "$addr/$prefix"
+				ifconfig $NETDEV add "$addr/$prefix"
 			fi || error "cannot add $addr/$prefix to $NETDEV" $E_CMD
 		fi
 		echo "added $addr/$prefix on $NETDEV"

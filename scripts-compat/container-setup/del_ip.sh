@@ -109,6 +109,7 @@ live_del_v6()
 	if have_iproute; then
 		ip -6 addr del "$1" dev $NETDEV
 	else
+		# net-tools' own spelling, with the address family named.
 		ifconfig $NETDEV inet6 del "$1"
 	fi || warn "could not remove $1 from $NETDEV"
 }
