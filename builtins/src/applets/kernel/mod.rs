@@ -3,6 +3,7 @@
 use crate::applet::Applet;
 
 pub mod chroot;
+pub mod dmesg;
 pub mod getfattr;
 pub mod losetup;
 pub mod mount;
@@ -18,6 +19,7 @@ mod xattr;
 /// This group's applets, in any order (the registry sorts them).
 pub const APPLETS: &[&Applet] = &[
     &chroot::APPLET,
+    &dmesg::APPLET,
     &getfattr::APPLET,
     &losetup::APPLET,
     &mount::APPLET,
