@@ -1,10 +1,8 @@
 //! Network configuration and clients: ip, ifconfig, route, nslookup, ping.
 
-pub mod ifconfig;
-pub mod route;
 pub mod ip;
 
 use crate::applet::Applet;
 
 /// This group's applets, in any order (the registry sorts them).
-pub const APPLETS: &[&Applet] = &[&ifconfig::APPLET, &route::APPLET, &ip::APPLET];
+pub const APPLETS: &[&Applet] = &[&ip::APPLET];
