@@ -6,6 +6,7 @@
 # MNT_TYPE    its type (tmpfs)
 # MNT_SOURCE  its source (none)
 # MNT_OPTS    its options (defaults)
+# VE_STATE    "running": also mount it now, from the fstab entry
 . "${0%/*}/functions"
 
 # node PATH MODE TYPE MAJOR MINOR: make a device node unless it is there.
@@ -45,6 +46,10 @@ if [ -n "$MNT_POINT" ]; then
 		echo "added an fstab entry for $MNT_POINT"
 	fi
 	mkdir -p "$MNT_POINT" || error "cannot make $MNT_POINT" $E_FS
+	if [ "$VE_STATE" = running ]; then
+		mount "$MNT_POINT" || error "cannot mount $MNT_POINT" $E_CMD
+		echo "mounted $MNT_POINT"
+	fi
 fi
 ls -l /dev | awk 'NR > 1 { print $1, $NF }'
 exit 0
