@@ -251,49 +251,60 @@ impl Drop for Lock {
     }
 }
 
-/// How many times a busy lock is tried, 100 ms apart (a bound on the wait).
-const LOCK_TRIES: u32 = 20;
+/// How many times a busy lock is tried, 100 ms apart: 15 s, as lckpwdf(3) waits.
+const LOCK_TRIES: u32 = 150;
 
-/// Takes the lock of `root/FILE`. A lock whose pid is not a live process is stale and
-/// taken over; a live one is waited for a bounded time, then `EBUSY`.
+/// Takes the lock of `root/FILE` as shadow-utils does: our pid is written to `FILE.PID`,
+/// which is then hard-linked to `FILE.lock` (atomic, and never seen empty). A lock whose
+/// pid is not a live process is stale and taken over; a live one is waited for a
+/// bounded time, then `EBUSY`.
 pub fn lock(root: &Path, file: File) -> io::Result<Lock> {
-    let mut path = root.join(file.rel()).into_os_string();
+    let base = root.join(file.rel()).into_os_string();
+    let me = std::process::id();
+    let mut path = base.clone();
     path.push(".lock");
     let path = PathBuf::from(path);
-    let me = std::process::id();
-    for _ in 0..LOCK_TRIES {
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(&path)
-        {
-            Ok(mut f) => {
-                f.write_all(format!("{me}").as_bytes())?;
-                return Ok(Lock { path });
-            }
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-                let holder = std::fs::read(&path)
-                    .ok()
-                    .and_then(|t| parse_u32(t.trim_ascii()).map(|p| p as i32));
-                let alive = holder.is_some_and(|p| {
-                    p > 0
-                        && (p as u32 == me || {
-                            // SAFETY: kill with signal 0 only checks that the process exists.
-                            let r = unsafe { libc::kill(p, 0) };
-                            r == 0 || io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
-                        })
-                });
-                if !alive {
-                    let _ = std::fs::remove_file(&path);
-                    continue;
+    let mut tmp = base;
+    tmp.push(format!(".{me}"));
+    let tmp = PathBuf::from(tmp);
+    let _ = std::fs::remove_file(&tmp);
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&tmp)?
+        .write_all(format!("{me}").as_bytes())?;
+    let result = (|| {
+        for _ in 0..LOCK_TRIES {
+            match std::fs::hard_link(&tmp, &path) {
+                Ok(()) => return Ok(Lock { path: path.clone() }),
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                    let holder = std::fs::read(&path)
+                        .ok()
+                        .and_then(|t| parse_u32(t.trim_ascii()).map(|p| p as i32));
+                    let alive = holder.is_some_and(|p| {
+                        p > 0
+                            && (p as u32 == me || {
+                                // SAFETY: kill with signal 0 only checks that the process exists.
+                                let r = unsafe { libc::kill(p, 0) };
+                                r == 0
+                                    || io::Error::last_os_error().raw_os_error()
+                                        == Some(libc::EPERM)
+                            })
+                    });
+                    if !alive && holder.is_some() {
+                        let _ = std::fs::remove_file(&path);
+                        continue;
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(100));
                 }
-                std::thread::sleep(std::time::Duration::from_millis(100));
+                Err(e) => return Err(e),
             }
-            Err(e) => return Err(e),
         }
-    }
-    Err(io::Error::from_raw_os_error(libc::EBUSY))
+        Err(io::Error::from_raw_os_error(libc::EBUSY))
+    })();
+    let _ = std::fs::remove_file(&tmp);
+    result
 }
 
 /// Locks several files in the given order; all or none.
