@@ -223,7 +223,7 @@ fn adduser(ctx: &mut Ctx<'_>) -> Result<(), Error> {
                 if let Err(e) = util::copy_skel(&skel_dir, &dir, id, gid)
                     && skel.is_some()
                 {
-                    ctx.warn(&skel_dir.as_os_str().as_encoded_bytes().to_vec(), &e);
+                    ctx.warn(skel_dir.as_os_str().as_encoded_bytes(), &e);
                 }
             }
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}

@@ -136,10 +136,7 @@ fn mkpasswd(ctx: &mut Ctx<'_>) -> Result<(), Error> {
     };
     let password = match password {
         Some(p) => p,
-        None => match read_password(ctx, fd, "Password: ", true)? {
-            Some(p) => p,
-            None => Vec::new(),
-        },
+        None => read_password(ctx, fd, "Password: ", true)?.unwrap_or_default(),
     };
     let hash = crypt::crypt(&password, &crypt::setting(method, rounds, &salt))
         .ok_or_else(|| Error::msg("crypt: Invalid argument").with_status(2))?;
@@ -163,12 +160,14 @@ fn read_password(
     match fd {
         Some(0) | None => {
             let stdin_tty = ctx.stdin.raw_fd().is_some_and(crate::common::fdio::isatty);
-            if fd.is_none() && ask && stdin_tty {
-                if let Some(tty) = util::open_tty() {
-                    use std::os::fd::AsFd;
-                    return util::read_noecho(tty.as_fd(), prompt)
-                        .map_err(|e| Error::io(b"/dev/tty", &e));
-                }
+            if fd.is_none()
+                && ask
+                && stdin_tty
+                && let Some(tty) = util::open_tty()
+            {
+                use std::os::fd::AsFd;
+                return util::read_noecho(tty.as_fd(), prompt)
+                    .map_err(|e| Error::io(b"/dev/tty", &e));
             }
             util::read_line(ctx)
         }

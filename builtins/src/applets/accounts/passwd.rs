@@ -127,12 +127,12 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
     let me = util::caller_name(&db);
     let name = match users.pop() {
         Some(u) => u,
-        None => me.clone().ok_or_else(|| {
-            Error::msg(format!("Cannot determine your user name.")).with_status(E_NOUSER)
-        })?,
+        None => me
+            .clone()
+            .ok_or_else(|| Error::msg("Cannot determine your user name.").with_status(E_NOUSER))?,
     };
     if db.user(&name).is_none() {
-        return Err(Error::msg(format!("user '{}' does not exist", t(&name))).with_status(E_NOUSER));
+        return Err(Error::msg(format!("user '{}' does not exist", t(&name))).with_status(E_NOPERM));
     }
     if !root_caller
         && (me.as_deref() != Some(&name[..])

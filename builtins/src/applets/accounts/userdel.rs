@@ -73,6 +73,7 @@ fn userdel(ctx: &mut Ctx<'_>) -> Result<(), Error> {
     let Some(pw) = db.user(&name) else {
         return Err(Error::msg(format!("user '{}' does not exist", t(&name))).with_status(6));
     };
+    let uid = pw.get(2).and_then(|u| accountdb::parse_u32(u));
     let gid = pw.get(3).and_then(|g| accountdb::parse_u32(g));
     let home = pw.get(5).cloned().unwrap_or_default();
     db.passwd.remove(&name);
@@ -112,8 +113,18 @@ fn userdel(ctx: &mut Ctx<'_>) -> Result<(), Error> {
     if remove {
         let mail_dir = defs.get("MAIL_DIR").unwrap_or("/var/mail").to_string();
         let spool = [mail_dir.as_bytes(), b"/", &name].concat();
-        match std::fs::remove_file(util::under(&root, &spool)) {
-            Ok(()) => {}
+        let spool_path = util::under(&root, &spool);
+        let mut refused = false;
+        match std::fs::symlink_metadata(&spool_path) {
+            Ok(m) if Some(std::os::unix::fs::MetadataExt::uid(&m)) != uid => {
+                ctx.note(
+                    format!("{} not owned by {}, not removing", t(&spool), t(&name)).as_bytes(),
+                );
+                refused = true;
+            }
+            Ok(_) => {
+                let _ = std::fs::remove_file(&spool_path);
+            }
             Err(_) => {
                 ctx.note(format!("{} mail spool ({}) not found", t(&name), t(&spool)).as_bytes())
             }
@@ -130,6 +141,9 @@ fn userdel(ctx: &mut Ctx<'_>) -> Result<(), Error> {
             })?;
         } else {
             ctx.note(format!("{} home directory ({}) not found", t(&name), t(&home)).as_bytes());
+        }
+        if refused {
+            return Err(Error::silent(12));
         }
     }
     Ok(())
@@ -179,7 +193,7 @@ fn deluser(ctx: &mut Ctx<'_>) -> Result<(), Error> {
             }
             db.passwd.remove(user);
             db.shadow.remove(user);
-            db.remove_member(None, user, false);
+            db.remove_member(None, user, true);
             let result = match db.group_named(user) {
                 Some(g) => match primary_user_of(&db, &g[2]) {
                     Some(other) => Err(Error::msg(format!(

@@ -280,14 +280,20 @@ pub fn open_tty() -> Option<OwnedFd> {
 pub fn read_noecho(tty: BorrowedFd<'_>, prompt: &str) -> io::Result<Option<Vec<u8>>> {
     use nix::sys::termios::{self, LocalFlags, SetArg};
     let fd = tty.as_raw_fd();
-    crate::common::fdio::write_all(fd, prompt.as_bytes())?;
+    // Echo goes off before the prompt shows, so nothing typed after it is echoed.
     let saved = termios::tcgetattr(tty).ok();
     if let Some(old) = &saved {
         let mut quiet = old.clone();
         quiet.local_flags &=
             !(LocalFlags::ECHO | LocalFlags::ECHOE | LocalFlags::ECHOK | LocalFlags::ECHONL);
         quiet.local_flags |= LocalFlags::ICANON;
-        let _ = termios::tcsetattr(tty, SetArg::TCSAFLUSH, &quiet);
+        let _ = termios::tcsetattr(tty, SetArg::TCSANOW, &quiet);
+    }
+    if let Err(e) = crate::common::fdio::write_all(fd, prompt.as_bytes()) {
+        if let Some(old) = &saved {
+            let _ = termios::tcsetattr(tty, SetArg::TCSANOW, old);
+        }
+        return Err(e);
     }
     let mut line = Vec::new();
     let mut byte = [0u8; 1];
@@ -301,7 +307,7 @@ pub fn read_noecho(tty: BorrowedFd<'_>, prompt: &str) -> io::Result<Option<Vec<u
         }
     };
     if let Some(old) = &saved {
-        let _ = termios::tcsetattr(tty, SetArg::TCSAFLUSH, old);
+        let _ = termios::tcsetattr(tty, SetArg::TCSANOW, old);
     }
     let _ = crate::common::fdio::write_all(fd, b"\n");
     result
