@@ -17,6 +17,7 @@ pub mod setsid;
 pub mod start_stop_daemon;
 pub use crate::common::signal;
 pub mod timeout;
+pub mod top;
 pub mod uptime;
 
 /// This group's applets, in any order (the registry sorts them).
@@ -34,5 +35,6 @@ pub const APPLETS: &[&Applet] = &[
     &setsid::APPLET,
     &start_stop_daemon::APPLET,
     &timeout::APPLET,
+    &top::APPLET,
     &uptime::APPLET,
 ];
