@@ -226,6 +226,7 @@ fn mount_a_from_fstab_in_a_chroot_holding_only_rbox() {
     .unwrap();
     let script = format!(
         "chroot {r} /rbox sh -c '
+           mount; echo status $?
            mount -a -t noramfs || exit 9
            mount
            mount -a -t noramfs && mount | wc -l
@@ -238,12 +239,15 @@ fn mount_a_from_fstab_in_a_chroot_holding_only_rbox() {
     assert_eq!(
         summary(&out),
         (
-            "proc on /proc type proc (rw,relatime)\n\
+            "status 1\n\
+             proc on /proc type proc (rw,relatime)\n\
              tmp on /tmp type tmpfs (rw,nodev,relatime,size=1024k)\n\
              dat a on /data type tmpfs (rw,relatime,mode=711)\n3\n\
              sk on /skipped type ramfs (rw,relatime)\n1\nstatus 1\n"
                 .to_string(),
-            "mount: can't find /nothere in /etc/fstab\n".to_string(),
+            "mount: can't read '/proc/mounts': No such file or directory\n\
+             mount: can't find /nothere in /etc/fstab\n"
+                .to_string(),
             Some(0)
         )
     );
@@ -356,6 +360,66 @@ fn switch_root_as_pid_1_deletes_the_old_root_and_execs_init() {
             Some(0)
         )
     );
+}
+
+#[test]
+fn switch_root_c_reopens_stdio_on_the_console() {
+    if !namespaces_work() {
+        return;
+    }
+    let d = scratch("mnt-switch-console");
+    // The new root is a host directory bound in, so what init writes outlives the run.
+    let real = scratch("mnt-switch-real");
+    std::fs::copy(rbox(), real.join("rbox")).unwrap();
+    std::fs::write(real.join("console"), "").unwrap();
+    let script = format!(
+        "mount -t tmpfs initramfs {d} && cp {rbox} {d}/rbox && echo > {d}/init && mkdir {d}/new || exit 9
+         mount --bind {real} {d}/new || exit 8
+         exec chroot {d} /rbox switch_root -c /console /new /rbox sh -c 'echo on the console; echo to stderr >&2; echo pid $$'",
+        d = s(&d),
+        real = s(&real),
+        rbox = s(rbox())
+    );
+    let out = in_namespace(true, &script);
+    assert_eq!(summary(&out), (String::new(), String::new(), Some(0)));
+    assert_eq!(
+        std::fs::read_to_string(real.join("console")).unwrap(),
+        "on the console\nto stderr\npid 1\n"
+    );
+}
+
+#[test]
+fn sysfs_devpts_ramfs_and_type_lists() {
+    if !namespaces_work() {
+        return;
+    }
+    let d = scratch("mnt-kinds");
+    for sub in ["sys", "pts", "ram", "either"] {
+        std::fs::create_dir(d.join(sub)).unwrap();
+    }
+    let script = format!(
+        "cd {d} || exit 9
+         mount -t sysfs sysfs sys && test -d sys/kernel && echo sysfs
+         mount -t devpts -o newinstance,ptmxmode=0666,mode=620 devpts pts && ls pts
+         mount -t ramfs -o mode=750 ram ram && echo x > ram/f && cat ram/f
+         mount -t no-such-fs,tmpfs either either && mount -t tmpfs | grep -c '^either on'
+         mount -t sysfs,devpts,ramfs | cut -d' ' -f1,4-
+         [ \"$(mount -t sysfs,devpts,ramfs)\" = \"$(/usr/bin/mount -t sysfs,devpts,ramfs)\" ] && echo same as util-linux",
+        d = s(&d)
+    );
+    let out = in_namespace(false, &script);
+    let (stdout, stderr, status) = summary(&out);
+    assert_eq!((stderr.as_str(), status), ("", Some(0)));
+    assert!(stdout.starts_with("sysfs\nptmx\nx\n1\n"), "{stdout}");
+    assert!(
+        stdout.contains("\ndevpts type devpts (rw,relatime,mode=620,ptmxmode=666)\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("\nram type ramfs (rw,relatime,mode=750)\n"),
+        "{stdout}"
+    );
+    assert!(stdout.ends_with("same as util-linux\n"), "{stdout}");
 }
 
 #[test]

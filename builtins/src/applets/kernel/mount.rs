@@ -353,10 +353,12 @@ fn new_mount(
         attached = Some(held);
         device = Some(dev);
     }
+    // `-t ext4,ext2` tries each in turn, as no type tries every block type.
     let types = match fstype {
-        Some(t) => vec![t.to_vec()],
+        Some(t) => t.split(|&b| b == b',').map(<[u8]>::to_vec).collect(),
         None => block_types(),
     };
+    let several = types.len() > 1;
     let mut last = io::Error::from_raw_os_error(libc::EINVAL);
     let mut done = false;
     for t in types.iter() {
@@ -366,8 +368,8 @@ fn new_mount(
                 break;
             }
             Err(e) => {
-                let retry = fstype.is_none()
-                    && matches!(e.raw_os_error(), Some(libc::EINVAL | libc::ENODEV));
+                let retry =
+                    several && matches!(e.raw_os_error(), Some(libc::EINVAL | libc::ENODEV));
                 last = e;
                 if !retry {
                     break;
