@@ -990,3 +990,36 @@ fn comparison_reports_the_line() {
         "venet0@vhost0 <BROADCAST,MULTICAST,UP> mtu 1500 link/ether 02:00:00:00:00:01\n"
     );
 }
+
+#[test]
+fn shadow_hashes_compare_by_verification() {
+    if !Path::new("/usr/bin/perl").exists() {
+        eprintln!("skipping: no perl for crypt()");
+        return;
+    }
+    let hash = |password: &str, salt: &str| {
+        let out = Command::new("perl")
+            .args(["-e", "print crypt($ARGV[0], $ARGV[1])", password, salt])
+            .output()
+            .unwrap();
+        support::text(&out.stdout)
+    };
+    let case = parse_case("t", "run s.sh\n\tUSERPW=root:secret bob:pw\n").unwrap();
+    let line = |h: &str, day: u32| format!("root:{h}:{day}:0:99999:7:::\n");
+    let (a, b) = (hash("secret", "$6$saltone$"), hash("secret", "$6$salttwo$"));
+    let (x, y, problems) = normalize_shadow(&case, &line(&a, 20000), &line(&b, 20000), false);
+    assert_eq!((x.as_str(), problems.len()), (y.as_str(), 0));
+    assert_eq!(x, "root:<$6$ hash of 'secret'>:20000:0:99999:7:::\n");
+    // Another password, or another scheme, is a difference.
+    let wrong = hash("other", "$6$saltone$");
+    let (x, y, problems) = normalize_shadow(&case, &line(&a, 20000), &line(&wrong, 20000), false);
+    assert!(x != y && problems.len() == 1, "{problems:?}");
+    let md5 = hash("secret", "$1$saltone$");
+    let (x, y, _) = normalize_shadow(&case, &line(&a, 20000), &line(&md5, 20000), false);
+    assert_ne!(x, y);
+    // The day is masked only when asked (the runs straddled midnight).
+    let (x, y, _) = normalize_shadow(&case, &line("*", 20000), &line("*", 20001), false);
+    assert_ne!(x, y);
+    let (x, y, _) = normalize_shadow(&case, &line("*", 20000), &line("*", 20001), true);
+    assert_eq!(x, y);
+}
