@@ -7,6 +7,7 @@
 
 mod support;
 
+use std::os::fd::AsRawFd;
 use std::process::{Child, Command, Output, Stdio};
 
 use support::{rbox, scratch, text};
@@ -531,4 +532,301 @@ fn route_adds_deletes_and_lists_like_busybox() {
         "{}",
         usage.2
     );
+}
+
+/// A small authoritative-looking DNS server on 127.0.0.1:53 (UDP and TCP) inside a
+/// namespace, answering from a fixed table; stopped and joined on drop.
+struct Dns {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    threads: Vec<std::thread::JoinHandle<()>>,
+}
+
+/// The table: (name, type, rdata) with names in lower case.
+fn dns_table() -> Vec<(&'static str, u16, Vec<u8>)> {
+    let name = |n: &str| {
+        let mut v = Vec::new();
+        for l in n.split('.') {
+            v.push(l.len() as u8);
+            v.extend_from_slice(l.as_bytes());
+        }
+        v.push(0);
+        v
+    };
+    let mut t = vec![
+        ("host.test", 1, vec![10, 0, 0, 1]),
+        (
+            "host.test",
+            28,
+            "2001:db8::1"
+                .parse::<std::net::Ipv6Addr>()
+                .unwrap()
+                .octets()
+                .to_vec(),
+        ),
+        ("v4only.test", 1, vec![10, 0, 0, 2]),
+        ("alias.test", 5, name("host.test")),
+        ("mail.test", 15, [vec![0, 10], name("mx.test")].concat()),
+        ("txt.test", 16, b"\x0bhello world".to_vec()),
+        ("test", 2, name("ns1.test")),
+        ("1.0.0.10.in-addr.arpa", 12, name("host.test")),
+        ("srch.example", 1, vec![10, 0, 0, 3]),
+    ];
+    let mut soa = [name("ns1.test"), name("admin.test")].concat();
+    for v in [2024u32, 3600, 600, 86400, 300] {
+        soa.extend_from_slice(&v.to_be_bytes());
+    }
+    t.push(("test", 6, soa));
+    for i in 0..40u8 {
+        t.push(("big.test", 1, vec![10, 1, 0, i]));
+    }
+    t
+}
+
+/// The answer to one query message (None for garbage); `udp` truncates past 512 bytes.
+fn dns_answer(q: &[u8], udp: bool) -> Option<Vec<u8>> {
+    let mut pos = 12;
+    let mut labels = Vec::new();
+    loop {
+        let n = *q.get(pos)? as usize;
+        pos += 1;
+        if n == 0 {
+            break;
+        }
+        labels.push(String::from_utf8_lossy(q.get(pos..pos + n)?).to_ascii_lowercase());
+        pos += n;
+    }
+    let qname = labels.join(".");
+    let qtype = u16::from_be_bytes([*q.get(pos)?, *q.get(pos + 1)?]);
+    let question = q.get(12..pos + 4)?;
+    let table = dns_table();
+    let known = table.iter().any(|(n, _, _)| *n == qname);
+    let mut records: Vec<&(&str, u16, Vec<u8>)> = table
+        .iter()
+        .filter(|(n, t, _)| *n == qname && (*t == qtype || *t == 5))
+        .collect();
+    // Follow one CNAME, as a recursive server would.
+    if let Some((_, 5, _)) = records.first()
+        && qtype != 5
+    {
+        records.extend(
+            table
+                .iter()
+                .filter(|(n, t, _)| *n == "host.test" && *t == qtype),
+        );
+    }
+    let mut m = q[..2].to_vec();
+    let rcode = if known { 0 } else { 3 };
+    m.extend_from_slice(&[0x81, 0x80 | rcode, 0, 1]);
+    m.extend_from_slice(&(records.len() as u16).to_be_bytes());
+    m.extend_from_slice(&[0, 0, 0, 0]);
+    m.extend_from_slice(question);
+    for (owner, t, rd) in &records {
+        if *owner == qname {
+            m.extend_from_slice(&[0xc0, 12]);
+        } else {
+            for l in owner.split('.') {
+                m.push(l.len() as u8);
+                m.extend_from_slice(l.as_bytes());
+            }
+            m.push(0);
+        }
+        m.extend_from_slice(&t.to_be_bytes());
+        m.extend_from_slice(&[0, 1, 0, 0, 0x0e, 0x10]);
+        m.extend_from_slice(&(rd.len() as u16).to_be_bytes());
+        m.extend_from_slice(rd);
+    }
+    if udp && m.len() > 512 {
+        m.truncate(12 + question.len());
+        m[2] |= 0x02;
+        m[6..8].copy_from_slice(&[0, 0]);
+    }
+    Some(m)
+}
+
+impl Dns {
+    /// Starts the server inside `ns`' network namespace (each thread joins it by setns).
+    fn start(ns: &Ns) -> Dns {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let stop = std::sync::Arc::new(AtomicBool::new(false));
+        let (tx, rx) = std::sync::mpsc::channel();
+        let mut threads = Vec::new();
+        for tcp in [false, true] {
+            let file = ns.netns_file();
+            let stop = stop.clone();
+            let tx = tx.clone();
+            threads.push(std::thread::spawn(move || {
+                // SAFETY: setns on a namespace fd we own; it moves only this thread.
+                let rc = unsafe { libc::setns(file.as_raw_fd(), libc::CLONE_NEWNET) };
+                assert_eq!(rc, 0, "setns: {}", std::io::Error::last_os_error());
+                let started = std::time::Instant::now();
+                let bounded = || {
+                    !stop.load(Ordering::Relaxed)
+                        && started.elapsed() < std::time::Duration::from_secs(120)
+                };
+                if tcp {
+                    use std::io::{Read, Write};
+                    let l = std::net::TcpListener::bind("127.0.0.1:53").expect("bind tcp 53");
+                    l.set_nonblocking(true).unwrap();
+                    tx.send(()).unwrap();
+                    while bounded() {
+                        let Ok((mut c, _)) = l.accept() else {
+                            std::thread::sleep(std::time::Duration::from_millis(20));
+                            continue;
+                        };
+                        c.set_nonblocking(false).unwrap();
+                        c.set_read_timeout(Some(std::time::Duration::from_secs(5)))
+                            .unwrap();
+                        let mut len = [0u8; 2];
+                        if c.read_exact(&mut len).is_err() {
+                            continue;
+                        }
+                        let mut q = vec![0u8; u16::from_be_bytes(len) as usize];
+                        if c.read_exact(&mut q).is_err() {
+                            continue;
+                        }
+                        if let Some(a) = dns_answer(&q, false) {
+                            let mut framed = (a.len() as u16).to_be_bytes().to_vec();
+                            framed.extend_from_slice(&a);
+                            let _ = c.write_all(&framed);
+                        }
+                    }
+                } else {
+                    let s = std::net::UdpSocket::bind("127.0.0.1:53").expect("bind udp 53");
+                    s.set_read_timeout(Some(std::time::Duration::from_millis(100)))
+                        .unwrap();
+                    tx.send(()).unwrap();
+                    let mut buf = [0u8; 1500];
+                    while bounded() {
+                        if let Ok((n, from)) = s.recv_from(&mut buf)
+                            && let Some(a) = dns_answer(&buf[..n], true)
+                        {
+                            let _ = s.send_to(&a, from);
+                        }
+                    }
+                }
+            }));
+        }
+        for _ in 0..2 {
+            rx.recv_timeout(std::time::Duration::from_secs(10))
+                .expect("dns server started");
+        }
+        Dns { stop, threads }
+    }
+}
+
+impl Drop for Dns {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        for t in self.threads.drain(..) {
+            let _ = t.join();
+        }
+    }
+}
+
+#[test]
+fn nslookup_asks_the_resolv_conf_server() {
+    let Some(ns) = Ns::new() else { return };
+    let _dns = Dns::start(&ns);
+    std::fs::write(&ns.conf, "search example\nnameserver 127.0.0.1\n").unwrap();
+    let head = "Server:\t\t127.0.0.1\nAddress:\t127.0.0.1:53\n\n";
+    let na = "Non-authoritative answer:\n";
+    let expect = |args: &[&str], status: i32, body: &str| {
+        let mut argv = vec!["nslookup"];
+        argv.extend_from_slice(args);
+        assert_eq!(
+            res(&ns.rbox(&argv)),
+            (status, format!("{head}{body}"), String::new()),
+            "{args:?}"
+        );
+    };
+    expect(
+        &["host.test"],
+        0,
+        &format!(
+            "{na}Name:\thost.test\nAddress: 10.0.0.1\n\n{na}Name:\thost.test\nAddress: 2001:db8::1\n\n"
+        ),
+    );
+    expect(
+        &["nosuch.test"],
+        1,
+        "** server can't find nosuch.test: NXDOMAIN\n\n** server can't find nosuch.test: NXDOMAIN\n\n",
+    );
+    expect(
+        &["10.0.0.1"],
+        0,
+        &format!("{na}1.0.0.10.in-addr.arpa\tname = host.test\n\n"),
+    );
+    expect(
+        &["srch"],
+        0,
+        &format!("{na}Name:\tsrch.example\nAddress: 10.0.0.3\n\n{na}\n"),
+    );
+    // 40 addresses do not fit in 512 bytes: the truncated UDP answer is asked again over
+    // TCP (busybox prints nothing there).
+    let big: String = (0..40)
+        .map(|i| format!("Name:\tbig.test\nAddress: 10.1.0.{i}\n"))
+        .collect();
+    expect(&["-type=a", "big.test"], 0, &format!("{na}{big}\n"));
+    expect(
+        &["-query=MX", "mail.test", "127.0.0.1"],
+        0,
+        &format!("{na}mail.test\tmail exchanger = 10 mx.test\n\n"),
+    );
+    let refused = ns.rbox(&["nslookup", "-port=54", "host.test"]);
+    assert_eq!(
+        res(&refused),
+        (
+            1,
+            ";; connection timed out; no servers could be reached\n\n".into(),
+            "nslookup: write to '127.0.0.1': Connection refused\n".into()
+        )
+    );
+    assert_eq!(
+        res(&ns.rbox(&["nslookup", "host.test", "10.99.0.1"])),
+        (
+            1,
+            String::new(),
+            "nslookup: can't connect to remote host (10.99.0.1): Network is unreachable\n".into()
+        )
+    );
+    assert_eq!(
+        res(&ns.rbox(&["nslookup", "-type=bogus", "host.test"])),
+        (
+            1,
+            String::new(),
+            "nslookup: invalid query type \"bogus\"\n".into()
+        )
+    );
+    if !have_busybox() {
+        eprintln!("busybox missing: nslookup not compared with it");
+        return;
+    }
+    for args in [
+        &["host.test"][..],
+        &["v4only.test"],
+        &["nosuch.test"],
+        &["alias.test"],
+        &["-type=mx", "mail.test"],
+        &["-type=txt", "txt.test"],
+        &["-type=ns", "test"],
+        &["-type=ns", "test."],
+        &["-type=soa", "test."],
+        &["-type=aaaa", "host.test"],
+        &["-query=ptr", "1.0.0.10.in-addr.arpa"],
+        &["10.0.0.1"],
+        &["::1"],
+        &["srch"],
+        &["host.test", "127.0.0.1"],
+        &["-port=53", "host.test"],
+        &["-type=a", "nosuch.test"],
+        &["-port=54", "host.test"],
+        &["host.test", "10.99.0.1"],
+        &["-type=bogus", "host.test"],
+    ] {
+        let mut bb = vec!["busybox", "nslookup"];
+        bb.extend_from_slice(args);
+        let mut ours = vec!["nslookup"];
+        ours.extend_from_slice(args);
+        assert_eq!(res(&ns.rbox(&ours)), res(&ns.run(&bb)), "nslookup {args:?}");
+    }
 }

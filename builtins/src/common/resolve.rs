@@ -234,7 +234,9 @@ impl ResolvConf {
 pub enum QueryError {
     /// No answer within the timeout, from any attempt.
     Timeout,
-    /// A socket error (unreachable network, refused...).
+    /// The socket could not be connected to the server (unreachable network...).
+    Connect(io::Error),
+    /// Sending or receiving failed (refused: nothing listens there...).
     Io(io::Error),
     /// The answer could not be parsed or did not match the query.
     Malformed,
@@ -246,7 +248,7 @@ impl std::fmt::Display for QueryError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             QueryError::Timeout => f.write_str("connection timed out; no servers could be reached"),
-            QueryError::Io(e) => f.write_str(&crate::error::strerror(e)),
+            QueryError::Io(e) | QueryError::Connect(e) => f.write_str(&crate::error::strerror(e)),
             QueryError::Malformed => f.write_str("malformed answer"),
             QueryError::BadName => f.write_str("bad name"),
         }
@@ -283,7 +285,7 @@ pub fn query_once(
         SocketAddr::V6(_) => (Ipv6Addr::UNSPECIFIED, 0).into(),
     };
     let sock = UdpSocket::bind(local).map_err(QueryError::Io)?;
-    sock.connect(server).map_err(QueryError::Io)?;
+    sock.connect(server).map_err(QueryError::Connect)?;
     sock.send(&q).map_err(QueryError::Io)?;
     let deadline = Instant::now() + wait;
     let mut buf = vec![0u8; 4096];
@@ -329,7 +331,7 @@ fn query_tcp(
     let left = deadline
         .saturating_duration_since(Instant::now())
         .max(Duration::from_millis(100));
-    let mut s = TcpStream::connect_timeout(&server, left).map_err(QueryError::Io)?;
+    let mut s = TcpStream::connect_timeout(&server, left).map_err(QueryError::Connect)?;
     s.set_read_timeout(Some(left)).map_err(QueryError::Io)?;
     s.set_write_timeout(Some(left)).map_err(QueryError::Io)?;
     let mut framed = (q.len() as u16).to_be_bytes().to_vec();

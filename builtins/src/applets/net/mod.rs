@@ -1,8 +1,11 @@
 //! Network configuration and clients: ip, ifconfig, route, nslookup, ping.
 
+pub mod ifconfig;
+pub mod nslookup;
+pub mod route;
 pub mod ip;
 
 use crate::applet::Applet;
 
 /// This group's applets, in any order (the registry sorts them).
-pub const APPLETS: &[&Applet] = &[&ip::APPLET];
+pub const APPLETS: &[&Applet] = &[&ifconfig::APPLET, &route::APPLET, &nslookup::APPLET, &ip::APPLET];
