@@ -6,19 +6,20 @@ use nix::fcntl::{AT_FDCWD, AtFlags};
 use nix::sys::stat::{FileStat, fstatat, stat};
 use nix::unistd::{linkat, symlinkat};
 
-use super::util::{errno, fill, join, msg, path};
+use super::util::{Need, canonicalize, cwd, errno, fill, join, msg, path};
 use crate::common::path::basename;
 use crate::prelude::*;
 
 /// The `ln` applet.
 pub const APPLET: Applet = Applet::new("ln", main, Run::InProc)
-    .usage("[-sfnvTLP] [-t DIR] TARGET... [LINK|DIR]")
+    .usage("[-sfnvrTLP] [-t DIR] TARGET... [LINK|DIR]")
     .help(
         "Make links: LINK to TARGET, or links to each TARGET in DIR.\n\n\
          -s\tMake symbolic links\n\
          -f\tReplace existing destination files\n\
          -n\tTreat a LINK that is a symlink to a directory as a file\n\
          -v\tPrint the name of each link made\n\
+         -r\tWith -s, make the link's text relative to the link's directory\n\
          -T\tTreat LINK as a file, never as a directory\n\
          -t DIR\tMake the links in DIR\n\
          -L\tHard-link the target of a symbolic-link TARGET\n\
@@ -34,6 +35,7 @@ const LONGS: &[&str] = &[
     "target-directory",
     "logical",
     "physical",
+    "relative",
 ];
 
 #[derive(Clone, Copy, Default)]
@@ -43,6 +45,7 @@ struct Flags {
     no_deref: bool,
     verbose: bool,
     logical: bool,
+    relative: bool,
 }
 
 fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
@@ -60,12 +63,16 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
             Arg::Short('t') | Arg::Long("target-directory") => target_dir = Some(opts.value()?),
             Arg::Short('L') | Arg::Long("logical") => f.logical = true,
             Arg::Short('P') | Arg::Long("physical") => f.logical = false,
+            Arg::Short('r') | Arg::Long("relative") => f.relative = true,
             Arg::Value(v) => ops.push(v),
             other => return Err(opts.unexpected(&other)),
         }
     }
     if ops.is_empty() {
         return Err(Error::usage("missing file operand"));
+    }
+    if f.relative && !f.symbolic {
+        return Err(Error::msg("cannot do --relative without --symbolic"));
     }
     if let Some(dir) = target_dir {
         if no_target_dir {
@@ -128,8 +135,53 @@ fn kind(f: Flags) -> &'static str {
     }
 }
 
+/// What a `-r` link holds: `target` (taken from the current directory) relative to the
+/// directory `link` is made in, both with symlinks resolved and missing parts kept as
+/// written (GNU's canonicalize-missing, then one `..` per component of the link's
+/// directory past the common prefix); `target` unchanged when the working directory is
+/// unknown.
+fn relative_target(target: &[u8], link: &[u8]) -> Vec<u8> {
+    let Ok(here) = cwd() else {
+        return target.to_vec();
+    };
+    let dir = crate::common::path::dirname(link);
+    let (Ok(to), Ok(from)) = (
+        canonicalize(target, Need::Nothing, true, &here),
+        canonicalize(dir, Need::Nothing, true, &here),
+    ) else {
+        return target.to_vec();
+    };
+    relative_path(&to, &from)
+}
+
+/// Absolute `to` relative to absolute directory `from`: `..` for each of `from`'s
+/// components below the common prefix, then the rest of `to`; `.` when they are equal.
+fn relative_path(to: &[u8], from: &[u8]) -> Vec<u8> {
+    let comps = |p: &[u8]| -> Vec<Vec<u8>> {
+        p.split(|&b| b == b'/')
+            .filter(|c| !c.is_empty())
+            .map(<[u8]>::to_vec)
+            .collect()
+    };
+    let (to, from) = (comps(to), comps(from));
+    let common = to.iter().zip(&from).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<&[u8]> = vec![b".."; from.len() - common];
+    parts.extend(to.iter().skip(common).map(Vec::as_slice));
+    if parts.is_empty() {
+        return b".".to_vec();
+    }
+    parts.join(&b'/')
+}
+
 /// Makes one link `link` -> `target`, reporting failures.
 fn make(ctx: &mut Ctx<'_>, target: &[u8], link: &[u8], f: Flags) {
+    let rel;
+    let target = if f.relative {
+        rel = relative_target(target, link);
+        rel.as_slice()
+    } else {
+        target
+    };
     if !f.symbolic {
         let flag = if f.logical {
             AtFlags::empty()
