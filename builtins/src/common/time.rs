@@ -1039,8 +1039,19 @@ struct Parsed {
 /// sec, plural too); weekdays `[next|last|this|N] monday` (with `mon`, `tue`, ...).
 /// A date or weekday without a time means midnight; relative items alone keep the
 /// current time. Day, week, month and year offsets move the wall clock (DST-aware),
-/// hours/minutes/seconds move the instant.
+/// hours/minutes/seconds move the instant. A leading `TZ="VALUE"` (GNU; `\\` and `\"`
+/// escaped inside) reads the rest in the zone VALUE names instead of `tz`.
 pub fn parse_date(s: &[u8], now: (i64, u32), tz: &Tz) -> Option<(i64, u32)> {
+    if let Some(prefixed) = tz_prefix(s) {
+        let (value, rest) = prefixed?;
+        let zone = Tz::from_tz_value(&value, b"/usr/share/zoneinfo");
+        return parse_in(rest, now, &zone);
+    }
+    parse_in(s, now, tz)
+}
+
+/// [`parse_date`] after any `TZ="..."` prefix.
+fn parse_in(s: &[u8], now: (i64, u32), tz: &Tz) -> Option<(i64, u32)> {
     let s = std::str::from_utf8(s).ok()?.trim().to_ascii_lowercase();
     if let Some(rest) = s.strip_prefix('@') {
         return parse_epoch(rest.trim());
@@ -1056,6 +1067,31 @@ pub fn parse_date(s: &[u8], now: (i64, u32), tz: &Tz) -> Option<(i64, u32)> {
         i = parse_item(&tokens, i, &mut p)?;
     }
     resolve(&p, now, tz)
+}
+
+/// The zone of a leading `TZ="VALUE"` and the text after it: `None` without one,
+/// `Some(None)` when it is malformed (no closing quote, or a backslash before anything
+/// but `\\` or `"`), as GNU's parser takes it: `TZ=` in capitals, after blanks only.
+fn tz_prefix(s: &[u8]) -> Option<Option<(Vec<u8>, &[u8])>> {
+    let start = s.iter().take_while(|b| b.is_ascii_whitespace()).count();
+    let body = s.get(start..)?.strip_prefix(b"TZ=\"")?;
+    let mut value = Vec::new();
+    let mut i = 0;
+    loop {
+        match (body.get(i), body.get(i + 1)) {
+            (None, _) => return Some(None),
+            (Some(b'"'), _) => return Some(Some((value, body.get(i + 1..).unwrap_or_default()))),
+            (Some(b'\\'), Some(&c @ (b'\\' | b'"'))) => {
+                value.push(c);
+                i += 2;
+            }
+            (Some(b'\\'), _) => return Some(None),
+            (Some(&c), _) => {
+                value.push(c);
+                i += 1;
+            }
+        }
+    }
 }
 
 fn parse_epoch(s: &str) -> Option<(i64, u32)> {
@@ -1545,6 +1581,39 @@ mod tests {
         assert_eq!(
             f("%10N|%3N|%-3N|%_12N|%1N|%N"),
             "1234567890|123|123|123456789   |1|123456789"
+        );
+    }
+
+    #[test]
+    fn tz_prefix_reads_the_rest_in_that_zone() {
+        let utc = Tz::utc();
+        let now = (1_700_000_000, 0);
+        let p = |s: &str| parse_date(s.as_bytes(), now, &utc);
+        // 10:00 at UTC-3 (POSIX sign) is 13:00 UTC.
+        let ten = p("2020-01-01 10:00").unwrap().0;
+        assert_eq!(
+            p(r#"TZ="UTC+3" 2020-01-01 10:00"#),
+            Some((ten + 3 * 3600, 0))
+        );
+        assert_eq!(
+            p(r#"  TZ="UTC+3"2020-01-01 10:00"#),
+            Some((ten + 3 * 3600, 0))
+        );
+        assert_eq!(p(r#"TZ="" 2020-01-01 10:00"#), Some((ten, 0)));
+        // An explicit zone in the rest still wins.
+        assert_eq!(p(r#"TZ="UTC+3" 2020-01-01 10:00 UTC"#), Some((ten, 0)));
+        // Alone: the start of today there.
+        let midnight = p("").unwrap().0;
+        assert_eq!(p(r#"TZ="UTC-9""#), Some((midnight - 9 * 3600 + 86_400, 0)));
+        // Escapes: only \\ and \" are allowed inside the quotes.
+        assert_eq!(p(r#"TZ="UTC\+3" 2020-01-01"#), None);
+        assert_eq!(p(r#"TZ="UTC+3 2020-01-01"#), None);
+        assert_eq!(p(r#"tz="UTC+3" 2020-01-01"#), None);
+        assert_eq!(p(r#"TZ=UTC+3 2020-01-01"#), None);
+        assert_eq!(p(r#"TZ="UTC+3" TZ="UTC" 2020-01-01"#), None);
+        assert_eq!(
+            tz_prefix(br#"TZ="a\"b\\c" x"#),
+            Some(Some((br#"a"b\c"#.to_vec(), &b" x"[..])))
         );
     }
 }

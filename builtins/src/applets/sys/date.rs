@@ -755,6 +755,45 @@ mod tests {
         }
     }
 
+    /// `-d 'TZ="Area/City" ...'`: the date is read in that zone and shown in `TZ`'s
+    /// (outputs from GNU date 9.1).
+    #[test]
+    fn tz_prefix_in_date_strings() {
+        if !have_zoneinfo() {
+            return;
+        }
+        let cases = [
+            (
+                "UTC",
+                r#"TZ="America/New_York" 2020-07-01 12:00"#,
+                "Wed Jul  1 16:00:00 UTC 2020",
+            ),
+            (
+                "UTC",
+                r#"TZ="Europe/Berlin" 2020-01-01"#,
+                "Tue Dec 31 23:00:00 UTC 2019",
+            ),
+            (
+                "Europe/Berlin",
+                r#"TZ="America/New_York" 2020-01-01 09:00"#,
+                "Wed Jan  1 15:00:00 CET 2020",
+            ),
+            (
+                "UTC",
+                r#"TZ="Foo/Bar" 2020-01-01 00:00"#,
+                "Wed Jan  1 00:00:00 UTC 2020",
+            ),
+        ];
+        for (tz, arg, want) in cases {
+            let got = run_tz(tz, &["-d", arg]);
+            assert_eq!(got, (0, format!("{want}\n"), String::new()), "{tz} {arg}");
+        }
+        let got = run_tz("UTC", &["-d", r#"TZ="America/New_York" 2020-03-08 02:30"#]);
+        assert_eq!(got.0, 1, "a time in the DST gap is invalid there: {got:?}");
+        let got = run_tz("UTC", &["-d", r#"TZ="Europe/Berlin 2020-01-01"#]);
+        assert_eq!(got.0, 1, "{got:?}");
+    }
+
     /// (TZ, -d string, GNU's `+%F %T %z`); the relative ones are fixed by an absolute date.
     const STRINGS: &[(&str, &str, &str)] = &[
         ("UTC0", "2020-02-29", "2020-02-29 00:00:00 +0000"),
