@@ -671,6 +671,20 @@ fn losetup_attach_show_detach_and_mount_o_loop() {
         )
     );
     assert_eq!(lo(&["-d", &dev]).status.code(), Some(0));
+    // -r and -P reach the kernel's flags (read back by util-linux).
+    let out = lo(&["-r", "-P", "-f", "--show", img_s]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let ro_dev = text(&out.stdout).trim_end().to_string();
+    let _ro_guard = Detach(ro_dev.clone());
+    let flags = Command::new("losetup")
+        .args(["-l", "-n", "-O", "RO,PARTSCAN,OFFSET", &ro_dev])
+        .output()
+        .unwrap();
+    assert_eq!(
+        text(&flags.stdout).split_whitespace().collect::<Vec<_>>(),
+        ["1", "1", "0"]
+    );
+    assert_eq!(lo(&["-d", &ro_dev]).status.code(), Some(0));
     assert_eq!(
         summary(&lo(&[&dev])),
         (
