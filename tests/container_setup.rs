@@ -405,11 +405,11 @@ fn prepare(corpus: &Corpus, case: &Case, side: Side) -> PathBuf {
             if case.mask_ip {
                 let mut seen = BTreeSet::new();
                 for dir in PATH.split(':') {
-                    if let Ok(real) = fs::canonicalize(Path::new(dir).join("ip")) {
-                        if seen.insert(real.clone()) {
-                            masks.push_str(&real.to_string_lossy());
-                            masks.push('\n');
-                        }
+                    if let Ok(real) = fs::canonicalize(Path::new(dir).join("ip"))
+                        && seen.insert(real.clone())
+                    {
+                        masks.push_str(&real.to_string_lossy());
+                        masks.push('\n');
                     }
                 }
                 fs::write(work.join("absent"), "").unwrap();
@@ -699,10 +699,11 @@ fn passwords_for(case: &Case, user: &str) -> Vec<String> {
     for step in &case.steps {
         for (_, value) in &step.env {
             for word in value.split_whitespace() {
-                if let Some((u, p)) = word.split_once(':') {
-                    if u == user && !out.iter().any(|o| o == p) {
-                        out.push(p.to_string());
-                    }
+                if let Some((u, p)) = word.split_once(':')
+                    && u == user
+                    && !out.iter().any(|o| o == p)
+                {
+                    out.push(p.to_string());
                 }
             }
         }
