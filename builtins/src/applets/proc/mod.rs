@@ -19,6 +19,7 @@ pub use crate::common::signal;
 pub mod timeout;
 pub mod top;
 pub mod uptime;
+pub mod watch;
 
 /// This group's applets, in any order (the registry sorts them).
 pub const APPLETS: &[&Applet] = &[
@@ -37,4 +38,5 @@ pub const APPLETS: &[&Applet] = &[
     &timeout::APPLET,
     &top::APPLET,
     &uptime::APPLET,
+    &watch::APPLET,
 ];
