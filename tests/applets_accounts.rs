@@ -1213,3 +1213,147 @@ fn login_on_a_pty_checks_shadow_and_starts_a_login_shell() {
     let screen = p.expect("1000");
     assert_eq!(p.wait_exit(), Some(0), "{screen}");
 }
+
+#[test]
+fn a_root_without_shadow_files_keeps_hashes_in_passwd() {
+    need_root!();
+    let ours = Root::new("noshadow");
+    for f in [
+        "etc/shadow",
+        "etc/gshadow",
+        "etc/login.defs",
+        "etc/default/useradd",
+    ] {
+        std::fs::remove_file(ours.path(f)).unwrap();
+    }
+    ours.write("etc/passwd", "root:x:0:0:root:/root:/bin/sh\n", 0o644);
+    ours.write("etc/group", "root:x:0:\nusers:x:100:\n", 0o644);
+    let theirs = ours.copy("noshadow-ref");
+    let o = ours.sh(
+        "useradd -s /bin/sh bob && groupadd devs && echo bob:pw | chpasswd && passwd -S bob",
+        "",
+    );
+    assert_eq!(res(&o), (0, "bob P\n".into(), String::new()));
+    let passwd = ours.read("etc/passwd");
+    let bob = line_of(&passwd, "bob");
+    assert!(host_crypt_ok("pw", &field(&bob, 1)), "{bob}");
+    assert!(!ours.path("etc/shadow").exists() && !ours.path("etc/gshadow").exists());
+    assert_eq!(
+        ours.read("etc/group"),
+        "root:x:0:\nusers:x:100:\ndevs:x:1000:\n"
+    );
+    let o = ours.sh("passwd -l bob", "");
+    assert_eq!(
+        res(&o),
+        (0, "passwd: password changed.\n".into(), String::new())
+    );
+    assert!(field(&line_of(&ours.read("etc/passwd"), "bob"), 1).starts_with("!$6$"));
+    if have("useradd") && have("chpasswd") && have("groupadd") {
+        assert_eq!(
+            theirs
+                .host("useradd", &["-s", "/bin/sh", "bob"], "")
+                .status
+                .code(),
+            Some(0)
+        );
+        assert_eq!(
+            theirs.host("groupadd", &["devs"], "").status.code(),
+            Some(0)
+        );
+        assert_eq!(
+            theirs
+                .host("chpasswd", &["-c", "SHA512"], "bob:pw\n")
+                .status
+                .code(),
+            Some(0)
+        );
+        assert_eq!(res(&theirs.host("passwd", &["-S", "bob"], "")).1, "bob P\n");
+        assert_eq!(
+            theirs.host("passwd", &["-l", "bob"], "").status.code(),
+            Some(0)
+        );
+        let mask = |s: String| -> String {
+            s.lines()
+                .map(|l| {
+                    let mut f: Vec<&str> = l.split(':').collect();
+                    if f[1].starts_with("!$") {
+                        f[1] = "LOCKED-HASH";
+                    }
+                    f.join(":") + "\n"
+                })
+                .collect()
+        };
+        assert_eq!(
+            mask(ours.read("etc/passwd")),
+            mask(theirs.read("etc/passwd"))
+        );
+        assert_eq!(ours.read("etc/group"), theirs.read("etc/group"));
+    }
+}
+
+#[test]
+fn su_and_login_errors() {
+    need_root!();
+    let r = Root::new("su-err");
+    suid_links(&r);
+    // A locked target cannot be reached with any password.
+    let o = r.sh("passwd -l root >/dev/null", "");
+    assert_eq!(res(&o).0, 0);
+    let mut p = on_pty(&r, true, &["/suid/su", "root", "-c", "id -u"]);
+    p.expect("Password: ");
+    p.line("root-pw");
+    let screen = p.expect("su: Authentication failure");
+    assert_eq!(p.wait_exit(), Some(1), "{screen}");
+    // Without a terminal the password is a line of standard input.
+    let o = run(
+        Command::new("chroot")
+            .arg("--userspec=1000:1000")
+            .arg(&r.dir)
+            .args(["/suid/su", "alice", "-c", "id -un"]),
+        "alice-pw\n",
+    );
+    assert_eq!(res(&o), (0, "alice\n".into(), "Password: ".into()));
+    let o = run(
+        Command::new("chroot")
+            .arg("--userspec=1000:1000")
+            .arg(&r.dir)
+            .args(["/suid/su", "alice", "-c", "id -un"]),
+        "nope\n",
+    );
+    assert_eq!(
+        res(&o),
+        (
+            1,
+            String::new(),
+            "Password: su: Authentication failure\n".into()
+        )
+    );
+    // login refuses to run without root, and -f is root's.
+    let o = run(
+        Command::new("chroot")
+            .arg("--userspec=1000:1000")
+            .arg(&r.dir)
+            .args(["/bin/login"]),
+        "",
+    );
+    assert_eq!(
+        res(&o),
+        (
+            1,
+            String::new(),
+            "login: Cannot possibly work without effective root\n".into()
+        )
+    );
+    // Three wrong answers end login with status 1.
+    let mut p = on_pty(&r, false, &["/bin/login", "alice"]);
+    for n in 1..=3 {
+        p.wait_count("Password: ", n);
+        p.line("bad");
+        p.wait_count("Login incorrect", n);
+        if n < 3 {
+            p.wait_count("login: ", n);
+            p.line("alice");
+        }
+    }
+    assert_eq!(p.wait_exit(), Some(1), "{}", p.screen());
+}

@@ -106,14 +106,9 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
         }
     };
     let pass = password.unwrap_or_else(|| b("!"));
-    let in_group = if db.gshadow.exists {
-        b("x")
-    } else {
-        pass.clone()
-    };
     db.group.push(&[
         name.clone(),
-        in_group,
+        b("x"),
         gid.to_string().into_bytes(),
         Vec::new(),
     ]);
