@@ -830,3 +830,111 @@ fn nslookup_asks_the_resolv_conf_server() {
         assert_eq!(res(&ns.rbox(&ours)), res(&ns.run(&bb)), "nslookup {args:?}");
     }
 }
+
+/// Output with every `time=` and round-trip figure replaced by `T`.
+fn mask_times(s: &str) -> String {
+    s.lines()
+        .map(|l| {
+            if let Some(p) = l.find("time=") {
+                format!("{}time=T ms\n", &l[..p])
+            } else if l.starts_with("round-trip min/avg/max = ") {
+                "round-trip min/avg/max = T/T/T ms\n".to_string()
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn ping_loopback_and_unreachable() {
+    let Some(ns) = Ns::new() else { return };
+    ns.sh("ip addr add 10.1.2.3/24 dev v0 && ip link set v0 up");
+    let stats = |host: &str, tx: u32, rx: u32| {
+        let loss = (tx - rx) * 100 / tx;
+        let mut s = format!(
+            "\n--- {host} ping statistics ---\n{tx} packets transmitted, {rx} packets received, {loss}% packet loss\n"
+        );
+        if rx > 0 {
+            s.push_str("round-trip min/avg/max = T/T/T ms\n");
+        }
+        s
+    };
+    let two = ns.rbox(&["ping", "-c", "2", "-i", "0.2", "127.0.0.1"]);
+    assert_eq!(
+        (
+            res(&two).0,
+            mask_times(&text(&two.stdout)),
+            text(&two.stderr)
+        ),
+        (
+            0,
+            format!(
+                "PING 127.0.0.1 (127.0.0.1): 56 data bytes\n\
+                 64 bytes from 127.0.0.1: seq=0 ttl=64 time=T ms\n\
+                 64 bytes from 127.0.0.1: seq=1 ttl=64 time=T ms\n{}",
+                stats("127.0.0.1", 2, 2)
+            ),
+            String::new()
+        )
+    );
+    let quiet = ns.rbox(&["ping", "-q", "-c", "1", "-s", "100", "-t", "9", "localhost"]);
+    assert_eq!(
+        (res(&quiet).0, mask_times(&text(&quiet.stdout))),
+        (
+            0,
+            format!(
+                "PING localhost (127.0.0.1): 100 data bytes\n{}",
+                stats("localhost", 1, 1)
+            )
+        )
+    );
+    let six = ns.rbox(&["ping", "-6", "-c", "1", "::1"]);
+    assert_eq!(
+        mask_times(&text(&six.stdout)),
+        format!(
+            "PING ::1 (::1): 56 data bytes\n64 bytes from ::1: seq=0 ttl=64 time=T ms\n{}",
+            stats("::1", 1, 1)
+        )
+    );
+    // 10.1.2.9 is on v0's subnet but nobody answers: the request goes nowhere.
+    let lost = ns.rbox(&["ping", "-W", "1", "-c", "1", "10.1.2.9"]);
+    assert_eq!(
+        res(&lost),
+        (
+            1,
+            format!(
+                "PING 10.1.2.9 (10.1.2.9): 56 data bytes\n{}",
+                stats("10.1.2.9", 1, 0)
+            ),
+            String::new()
+        )
+    );
+    let deadline = ns.rbox(&["ping", "-c", "3", "-w", "1", "10.1.2.9"]);
+    assert_eq!(res(&deadline).0, 1);
+    assert_eq!(
+        res(&ns.rbox(&["ping", "-c", "1", "10.99.0.1"])),
+        (
+            1,
+            "PING 10.99.0.1 (10.99.0.1): 56 data bytes\n".into(),
+            "ping: sendto: Network is unreachable\n".into()
+        )
+    );
+    assert_eq!(
+        res(&ns.rbox(&["ping", "-c", "1", "nosuch.test"])),
+        (1, String::new(), "ping: bad address 'nosuch.test'\n".into())
+    );
+    assert_eq!(
+        res(&ns.rbox(&["ping", "-4", "-c", "1", "::1"])),
+        (1, String::new(), "ping: bad address '::1'\n".into())
+    );
+    if have_busybox() {
+        let bb = ns.run(&["busybox", "ping", "-c", "2", "-i", "0.2", "127.0.0.1"]);
+        assert_eq!(
+            mask_times(&text(&bb.stdout)),
+            mask_times(&text(&two.stdout))
+        );
+        let bb = ns.run(&["busybox", "ping", "-W", "1", "-c", "1", "10.1.2.9"]);
+        assert_eq!(res(&bb), res(&lost));
+    }
+}

@@ -2,10 +2,11 @@
 
 pub mod ifconfig;
 pub mod nslookup;
+pub mod ping;
 pub mod route;
 pub mod ip;
 
 use crate::applet::Applet;
 
 /// This group's applets, in any order (the registry sorts them).
-pub const APPLETS: &[&Applet] = &[&ifconfig::APPLET, &route::APPLET, &nslookup::APPLET, &ip::APPLET];
+pub const APPLETS: &[&Applet] = &[&ifconfig::APPLET, &route::APPLET, &nslookup::APPLET, &ping::APPLET, &ip::APPLET];
