@@ -623,14 +623,18 @@ fn loop_devices_work() -> bool {
     ok
 }
 
-/// Detaches a loop device when the test ends, however it ends.
-struct Detach(String);
+/// Detaches a loop device when the test ends, however it ends, if it is still bound to
+/// the test's file (the number may have gone to someone else since).
+struct Detach(String, String);
 
 impl Drop for Detach {
     fn drop(&mut self) {
-        let _ = Command::new(rbox())
-            .args(["losetup", "-d", &self.0])
-            .output();
+        let shown = Command::new(rbox()).args(["losetup", &self.0]).output();
+        if shown.is_ok_and(|o| text(&o.stdout).contains(&format!(" ({})", self.1))) {
+            let _ = Command::new(rbox())
+                .args(["losetup", "-d", &self.0])
+                .output();
+        }
     }
 }
 
@@ -651,7 +655,7 @@ fn losetup_attach_show_detach_and_mount_o_loop() {
     let out = lo(&["-f", "--show", "-o", "512", img_s]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let dev = text(&out.stdout).trim_end().to_string();
-    let _guard = Detach(dev.clone());
+    let _guard = Detach(dev.clone(), img_s.to_string());
     assert!(dev.starts_with("/dev/loop"), "{dev}");
     let shown = text(&lo(&[&dev]).stdout);
     let host = Command::new("losetup").arg(&dev).output().unwrap();
@@ -675,7 +679,7 @@ fn losetup_attach_show_detach_and_mount_o_loop() {
     let out = lo(&["-r", "-P", "-f", "--show", img_s]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let ro_dev = text(&out.stdout).trim_end().to_string();
-    let _ro_guard = Detach(ro_dev.clone());
+    let _ro_guard = Detach(ro_dev.clone(), img_s.to_string());
     let flags = Command::new("losetup")
         .args(["-l", "-n", "-O", "RO,PARTSCAN,OFFSET", &ro_dev])
         .output()
