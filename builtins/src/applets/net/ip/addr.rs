@@ -1,7 +1,7 @@
 //! `ip addr`: list addresses under their interfaces (also `-o` and `-br`), add, change,
 //! replace and delete IPv4/IPv6 addresses, and flush the ones a filter selects.
 
-use super::link::{Link, Links, index_of, print_brief_head, print_header};
+use super::link::{Link, Links, index_of, print_brief_head, print_header, print_link_stats};
 use super::{Fail, Global, Res, duparg2, inet, invarg, matches, names, next_arg, socket};
 use crate::common::netlink::{AttrTable, Message, Request, Socket, u32_at};
 use rbox_parser::pattern::{Options, Pattern};
@@ -260,7 +260,8 @@ impl Filter {
                 "label" => f.label = Some(next_arg(args, &mut i)?.to_string()),
                 "to" => {
                     let v = next_arg(args, &mut i)?;
-                    f.to = Some(inet::parse_prefix(v, family).ok_or_else(|| bad_prefix(v))?);
+                    f.to =
+                        Some(inet::parse_prefix(v, family).ok_or_else(|| bad_prefix(v, family))?);
                 }
                 "primary" => f.flags_off |= 0x01,
                 "secondary" => f.flags_on |= 0x01,
@@ -317,9 +318,12 @@ impl Filter {
     }
 }
 
-fn bad_prefix(v: &str) -> Fail {
+fn bad_prefix(v: &str, family: u8) -> Fail {
     Fail::new(
-        format!("Error: any valid prefix is expected rather than \"{v}\"."),
+        format!(
+            "Error: {} prefix is expected rather than \"{v}\".",
+            inet::family_name(family)
+        ),
         1,
     )
 }
@@ -409,6 +413,14 @@ fn show(g: &Global, args: &[String], out: &mut String, flush: bool) -> Res<()> {
             a.print(out, sl);
             out.push('\n');
         }
+        if g.stats > 0 {
+            let mut stats = String::new();
+            print_link_stats(&mut stats, l, g);
+            if let Some(rest) = stats.strip_prefix(sl) {
+                out.push_str(rest);
+                out.push('\n');
+            }
+        }
     }
     Ok(())
 }
@@ -450,7 +462,7 @@ fn lifetime(args: &[String], i: &mut usize, what: &str) -> Res<u32> {
     if v == "forever" {
         return Ok(INFINITY);
     }
-    names::parse_num(v).ok_or_else(|| invarg(&format!("invalid {what}\n"), v))
+    names::parse_num(v).ok_or_else(|| invarg(what, v))
 }
 
 /// `ip addr add|change|replace|del ADDR ... dev IF`.
@@ -481,7 +493,7 @@ fn modify(g: &Global, ty: u16, nlflags: u16, args: &[String]) -> Res<()> {
                 if peer.is_some() {
                     return Err(duparg2("peer", v));
                 }
-                let p = inet::parse_prefix(v, family).ok_or_else(|| bad_prefix(v))?;
+                let p = inet::parse_prefix(v, family).ok_or_else(|| bad_prefix(v, family))?;
                 family = p.family;
                 peer = Some(p);
             }
@@ -493,7 +505,10 @@ fn modify(g: &Global, ty: u16, nlflags: u16, args: &[String]) -> Res<()> {
                     _ => {
                         let (f, b) = inet::parse_addr(v, family).ok_or_else(|| {
                             Fail::new(
-                                format!("Error: inet address is expected rather than \"{v}\"."),
+                                format!(
+                                    "Error: {} address is expected rather than \"{v}\".",
+                                    inet::family_name(family)
+                                ),
                                 1,
                             )
                         })?;
@@ -504,14 +519,14 @@ fn modify(g: &Global, ty: u16, nlflags: u16, args: &[String]) -> Res<()> {
             }
             "anycast" => {
                 let v = next_arg(args, &mut i)?;
-                let (f, b) = inet::parse_addr(v, family).ok_or_else(|| bad_prefix(v))?;
+                let (f, b) = inet::parse_addr(v, family).ok_or_else(|| bad_prefix(v, family))?;
                 family = f;
                 anycast = Some(b);
             }
             "scope" => {
                 let v = next_arg(args, &mut i)?;
                 scope =
-                    Some(names::parse_scope(v).ok_or_else(|| invarg("invalid scope value.\n", v))?);
+                    Some(names::parse_scope(v).ok_or_else(|| invarg("invalid scope value.", v))?);
             }
             "dev" => dev = Some(next_arg(args, &mut i)?),
             "label" => label = Some(next_arg(args, &mut i)?),
@@ -539,7 +554,7 @@ fn modify(g: &Global, ty: u16, nlflags: u16, args: &[String]) -> Res<()> {
                 if local.is_some() {
                     return Err(duparg2("local", v));
                 }
-                let p = inet::parse_prefix(v, family).ok_or_else(|| bad_prefix(v))?;
+                let p = inet::parse_prefix(v, family).ok_or_else(|| bad_prefix(v, family))?;
                 family = p.family;
                 local = Some(p);
             }

@@ -53,6 +53,15 @@ pub fn prefix_bits_equal(a: &[u8], b: &[u8], bits: u8) -> bool {
     }
 }
 
+/// The family's word in iproute2's "X address is expected" messages.
+pub fn family_name(family: u8) -> &'static str {
+    match family {
+        INET => "inet",
+        INET6 => "inet6",
+        _ => "any valid",
+    }
+}
+
 /// The full prefix length of a family (32 or 128; 0 for unknown).
 pub fn host_len(family: u8) -> u8 {
     match family {

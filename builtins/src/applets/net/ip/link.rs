@@ -194,24 +194,94 @@ pub fn print_header(out: &mut String, l: &Link, links: &Links, g: &Global, with_
         if let Some(id) = a.u32(libc::IFLA_LINK_NETNSID) {
             out.push_str(&format!(" link-netnsid {}", id as i32));
         }
-    }
-    if g.stats > 0
-        && let Some(s) = a.get(libc::IFLA_STATS64)
-    {
-        print_stats(out, s, g.sl());
+        if g.details {
+            print_details(out, l, g.sl(), with_mode);
+        }
     }
 }
 
-/// `-s`: the RX and TX counter tables of `struct rtnl_link_stats64`, columns as wide as
-/// their widest number or title.
-fn print_stats(out: &mut String, s: &[u8], sl: &str) {
+/// `-d`: promiscuity, MTU limits, the link kind (no kind-specific data: a kind's own
+/// settings, a bridge's or a bridge port's, are not printed), queues and offload sizes.
+fn print_details(out: &mut String, l: &Link, sl: &str, in_link_list: bool) {
+    let a = l.attrs();
+    let num = |t: u16| a.u32(t).unwrap_or(0);
+    out.push_str(&format!(" promiscuity {} ", num(libc::IFLA_PROMISCUITY)));
+    if let Some(v) = a.u32(libc::IFLA_ALLMULTI) {
+        out.push_str(&format!(" allmulti {v} "));
+    }
+    for (t, name) in [
+        (libc::IFLA_MIN_MTU, "minmtu"),
+        (libc::IFLA_MAX_MTU, "maxmtu"),
+    ] {
+        if let Some(v) = a.u32(t) {
+            out.push_str(&format!("{name} {v} "));
+        }
+    }
+    if let Some(info) = a.nested(libc::IFLA_LINKINFO) {
+        for t in [libc::IFLA_INFO_KIND, libc::IFLA_INFO_SLAVE_KIND] {
+            if let Some(k) = info.str(t) {
+                out.push_str(sl);
+                out.push_str(&format!("    {} ", String::from_utf8_lossy(k)));
+            }
+        }
+    }
+    // IFLA_AF_SPEC / AF_INET6 / IFLA_INET6_ADDR_GEN_MODE.
+    let mode = a
+        .nested(libc::IFLA_AF_SPEC)
+        .and_then(|spec| spec.nested(libc::AF_INET6 as u16))
+        .and_then(|v6| v6.u8(8));
+    if in_link_list && let Some(m) = mode {
+        let name = match m {
+            0 => "eui64".to_string(),
+            1 => "none".to_string(),
+            2 => "stable_secret".to_string(),
+            3 => "random".to_string(),
+            n => format!("{n:#x}"),
+        };
+        out.push_str(&format!("addrgenmode {name} "));
+    }
+    for (t, name) in [
+        (libc::IFLA_NUM_TX_QUEUES, "numtxqueues"),
+        (libc::IFLA_NUM_RX_QUEUES, "numrxqueues"),
+        (libc::IFLA_GSO_MAX_SIZE, "gso_max_size"),
+        (libc::IFLA_GSO_MAX_SEGS, "gso_max_segs"),
+        (libc::IFLA_TSO_MAX_SIZE, "tso_max_size"),
+        (libc::IFLA_TSO_MAX_SEGS, "tso_max_segs"),
+        (libc::IFLA_GRO_MAX_SIZE, "gro_max_size"),
+    ] {
+        if let Some(v) = a.u32(t) {
+            out.push_str(&format!("{name} {v} "));
+        }
+    }
+}
+
+/// `-s`: the counters after an interface's lines (after its addresses for `ip addr`).
+pub fn print_link_stats(out: &mut String, l: &Link, g: &Global) {
+    let a = l.attrs();
+    if g.stats > 0
+        && let Some(s) = a.get(libc::IFLA_STATS64)
+    {
+        let changes = a.u32(libc::IFLA_CARRIER_CHANGES).unwrap_or(0) as u64;
+        print_stats(out, s, changes, g.stats > 1, g.sl());
+    }
+}
+
+/// The RX and TX tables of `struct rtnl_link_stats64` (with `errors`, their error rows
+/// too), columns as wide as their widest number or title.
+fn print_stats(out: &mut String, s: &[u8], carrier_changes: u64, errors: bool, sl: &str) {
     let v = |i: usize| u64_at(s, i * 8);
-    // rx_bytes, rx_packets, rx_errors, rx_dropped, rx_missed_errors, multicast,
-    // rx_compressed; then the TX row.
+    // bytes, packets, errors, dropped, missed/carrier, mcast/collisions, compressed.
     let rx = [v(2), v(0), v(4), v(6), v(15), v(8), v(21)];
     let tx = [v(3), v(1), v(5), v(7), v(17), v(9), v(22)];
+    // length, crc, frame, fifo, overrun; aborted, fifo, window, heartbeat, transitions.
+    let rx_err = [0, v(10), v(12), v(13), v(14), v(11), 0];
+    let tx_err = [0, v(16), v(18), v(20), v(19), carrier_changes, 0];
     let mut w = [10usize, 7, 6, 7, 7, 7, 10];
-    for row in [&rx, &tx] {
+    let mut rows = vec![&rx, &tx];
+    if errors {
+        rows.extend([&rx_err, &tx_err]);
+    }
+    for row in rows {
         for (i, n) in row.iter().enumerate() {
             if i == 6 && *n == 0 {
                 continue;
@@ -220,50 +290,65 @@ fn print_stats(out: &mut String, s: &[u8], sl: &str) {
         }
     }
     let titles = |first: &str, t: [&str; 5], comp: u64| {
-        format!(
-            "    {first}: {:>w0$} {:>w1$} {:>w2$} {:>w3$} {:>w4$} {:>w5$} {:>w6$}",
-            "bytes",
-            t[0],
-            t[1],
-            t[2],
-            t[3],
-            t[4],
-            if comp != 0 { "compressed" } else { "" },
-            w0 = w[0] - 4,
-            w1 = w[1],
-            w2 = w[2],
-            w3 = w[3],
-            w4 = w[4],
-            w5 = w[5],
-            w6 = w[6],
-        )
+        let mut line = format!("    {first}: {:>width$}", "bytes", width = w[0] - 4);
+        for (k, title) in t.iter().enumerate() {
+            line.push_str(&format!(" {title:>width$}", width = w[k + 1]));
+        }
+        let last = if comp != 0 { "compressed" } else { "" };
+        line.push_str(&format!(" {last:>width$}", width = w[6]));
+        line
     };
-    let numbers = |row: &[u64; 7]| {
+    let error_titles = |first: &str, t: [&str; 5]| {
+        let mut line = format!("    {first:<width$}", width = w[0]);
+        for (k, title) in t.iter().enumerate() {
+            line.push_str(&format!(" {title:>width$}", width = w[k + 1]));
+        }
+        line
+    };
+    let numbers = |row: &[u64; 7], skip_first: bool| {
         let mut line = String::from("    ");
         for (i, n) in row.iter().enumerate() {
-            if i == 6 && *n == 0 {
+            if i == 6 && (*n == 0 || skip_first) {
+                continue;
+            }
+            if i == 0 && skip_first {
+                line.push_str(&format!("{:width$} ", "", width = w[0]));
                 continue;
             }
             line.push_str(&format!("{n:>width$} ", width = w[i]));
         }
         line
     };
-    out.push_str(sl);
-    out.push_str(&titles(
+    let mut push = |line: String| {
+        out.push_str(sl);
+        out.push_str(&line);
+    };
+    push(titles(
         "RX",
         ["packets", "errors", "dropped", "missed", "mcast"],
         rx[6],
     ));
-    out.push_str(sl);
-    out.push_str(&numbers(&rx));
-    out.push_str(sl);
-    out.push_str(&titles(
+    push(numbers(&rx, false));
+    if errors {
+        push(error_titles(
+            "RX errors:",
+            ["length", "crc", "frame", "fifo", "overrun"],
+        ));
+        push(numbers(&rx_err, true));
+    }
+    push(titles(
         "TX",
         ["packets", "errors", "dropped", "carrier", "collsns"],
         tx[6],
     ));
-    out.push_str(sl);
-    out.push_str(&numbers(&tx));
+    push(numbers(&tx, false));
+    if errors {
+        push(error_titles(
+            "TX errors:",
+            ["aborted", "fifo", "window", "heartbt", "transns"],
+        ));
+        push(numbers(&tx_err, true));
+    }
 }
 
 /// The `-br` columns common to links and addresses: name and state.
@@ -314,6 +399,11 @@ fn usage() -> Fail {
 
 /// `ip link show [dev] [IF] [up] [type KIND]`.
 fn show(g: &Global, args: &[String], out: &mut String) -> Res<()> {
+    // `ip -4 link` is `ip link`: links are shown as the link family sees them.
+    let g = &Global {
+        family: libc::AF_PACKET as u8,
+        ..g.clone()
+    };
     let mut dev: Option<&str> = None;
     let mut only_up = false;
     let mut kind: Option<&str> = None;
@@ -366,10 +456,19 @@ fn show(g: &Global, args: &[String], out: &mut String) -> Res<()> {
             out.push_str(" \n");
         } else {
             print_header(out, l, &links, g, true);
+            print_link_stats(out, l, g);
             out.push('\n');
         }
     }
     Ok(())
+}
+
+/// A new name for `set`: 1 to 15 bytes, no `/` and no white space (the kernel's rule).
+fn ifname_arg(v: &str) -> Res<&str> {
+    if v.is_empty() || v.len() >= 16 || v.bytes().any(|b| b == b'/' || b.is_ascii_whitespace()) {
+        return Err(invarg("\"name\" not a valid ifname", v));
+    }
+    Ok(v)
 }
 
 fn on_off(args: &[String], i: &mut usize, what: &str) -> Res<bool> {
@@ -414,7 +513,7 @@ fn set(args: &[String]) -> Res<()> {
             "up" => set_flag(libc::IFF_UP, true, &mut flags, &mut change),
             "down" => set_flag(libc::IFF_UP, false, &mut flags, &mut change),
             "mtu" => mtu = Some(num_arg(args, &mut i, "mtu")?),
-            "name" => new_name = Some(next_arg(args, &mut i)?.to_string()),
+            "name" => new_name = Some(ifname_arg(next_arg(args, &mut i)?)?.to_string()),
             "address" => {
                 let v = next_arg(args, &mut i)?;
                 address = Some(
@@ -552,12 +651,6 @@ fn add(args: &[String]) -> Res<()> {
             1,
         ));
     };
-    if kind != "veth" && kind != "bridge" {
-        return Err(Fail::new(
-            format!("Error: Unknown device type \"{kind}\"."),
-            2,
-        ));
-    }
     if kind != "veth" && peer.is_some() {
         return Err(Fail::usage(
             "Garbage instead of arguments \"peer ...\". Try \"ip link help\".",
@@ -619,9 +712,8 @@ fn delete(args: &[String]) -> Res<()> {
         i += 1;
     }
     let Some(dev) = dev else {
-        return Err(Fail::new(
+        return Err(Fail::usage(
             "Not enough information: \"dev\" argument is required.",
-            1,
         ));
     };
     let mut sock = socket()?;
@@ -649,7 +741,7 @@ mod tests {
         let mut s = vec![0u8; 24 * 8];
         s[16..24].copy_from_slice(&12345678901u64.to_ne_bytes()); // rx_bytes
         let mut out = String::new();
-        print_stats(&mut out, &s, "\n");
+        print_stats(&mut out, &s, 0, false, "\n");
         let lines: Vec<&str> = out.lines().collect();
         assert_eq!(
             lines[1],

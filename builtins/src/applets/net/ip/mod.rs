@@ -178,6 +178,13 @@ fn run(g: &mut Global, args: &[String], out: &mut String) -> Res<()> {
         } else if matches(o, "-resolve") || matches(o, "-Numeric") {
         } else if matches(o, "-oneline") {
             g.oneline = true;
+        } else if matches(o, "-Version") {
+            out.push_str(concat!(
+                "ip utility, rbox-",
+                env!("CARGO_PKG_VERSION"),
+                "\n"
+            ));
+            return Ok(());
         } else if matches(o, "-help") {
             return Err(usage());
         } else if matches(o, "-brief") && o.len() >= 3 {

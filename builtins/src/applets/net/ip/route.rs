@@ -301,6 +301,8 @@ pub fn run(g: &Global, args: &[String], out: &mut String) -> Res<()> {
         show(g, rest, out)
     } else if matches(cmd, "get") {
         get(g, rest, out)
+    } else if matches(cmd, "flush") {
+        flush(g, rest)
     } else if matches(cmd, "help") {
         Err(usage())
     } else {
@@ -332,12 +334,11 @@ fn table_arg(v: &str) -> Res<u32> {
 
 fn addr_arg(v: &str, family: u8) -> Res<(u8, Vec<u8>)> {
     inet::parse_addr(v, family).ok_or_else(|| {
-        let what = match family {
-            inet::INET6 => "inet6",
-            _ => "inet",
-        };
         Fail::new(
-            format!("Error: {what} address is expected rather than \"{v}\"."),
+            format!(
+                "Error: {} address is expected rather than \"{v}\".",
+                inet::family_name(family)
+            ),
             1,
         )
     })
@@ -346,7 +347,10 @@ fn addr_arg(v: &str, family: u8) -> Res<(u8, Vec<u8>)> {
 fn prefix_arg(v: &str, family: u8) -> Res<inet::Prefix> {
     inet::parse_prefix(v, family).ok_or_else(|| {
         Fail::new(
-            format!("Error: any valid prefix is expected rather than \"{v}\"."),
+            format!(
+                "Error: {} prefix is expected rather than \"{v}\".",
+                inet::family_name(family)
+            ),
             1,
         )
     })
@@ -354,6 +358,68 @@ fn prefix_arg(v: &str, family: u8) -> Res<inet::Prefix> {
 
 /// `ip route show [SELECTOR]`.
 fn show(g: &Global, args: &[String], out: &mut String) -> Res<()> {
+    let (f, family, links, mut sock) = selector(g, args)?;
+    for r in dump(&mut sock, family, &f)? {
+        print(out, &r, &links, &f, g.sl());
+        out.push('\n');
+    }
+    Ok(())
+}
+
+/// `ip route flush SELECTOR`: deletes what `show` would list, dumping again until
+/// nothing is left (at most ten rounds).
+fn flush(g: &Global, args: &[String]) -> Res<()> {
+    if args.is_empty() {
+        return Err(Fail::new("\"ip route flush\" requires arguments.", 1));
+    }
+    let (f, family, _links, mut sock) = selector(g, args)?;
+    for _ in 0..10 {
+        let doomed = dump(&mut sock, family, &f)?;
+        if doomed.is_empty() {
+            break;
+        }
+        for r in doomed {
+            let req = Request::new(libc::RTM_DELROUTE, 0, &r.msg.payload);
+            match sock.ack(req) {
+                Ok(()) => {}
+                Err(e) if e.errno == libc::ESRCH || e.errno == libc::ENOENT => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The routes of `family` that `f` selects, in the kernel's order.
+fn dump(sock: &mut crate::common::netlink::Socket, family: u8, f: &Filter) -> Res<Vec<Route>> {
+    let req = Request::new(
+        libc::RTM_GETROUTE,
+        libc::NLM_F_DUMP as u16,
+        &rtmsg(family, 0, 0, 0, 0, 0, 0, 0),
+    );
+    let mut out = Vec::new();
+    for m in sock.dump(req)? {
+        if m.ty != libc::RTM_NEWROUTE || m.payload.len() < RTMSG_LEN {
+            continue;
+        }
+        let r = Route::from_msg(m);
+        if family != 0 && r.family != family {
+            continue;
+        }
+        // The IPv4 route cache and IPv6 clones are not part of a table listing.
+        if r.flags & libc::RTM_F_CLONED != 0 || !f.accepts(&r) {
+            continue;
+        }
+        out.push(r);
+    }
+    Ok(out)
+}
+
+/// Parses a SELECTOR: the filter, the family to dump, the links and the socket.
+fn selector(
+    g: &Global,
+    args: &[String],
+) -> Res<(Filter, u8, Links, crate::common::netlink::Socket)> {
     let mut f = Filter {
         table: Some(RT_TABLE_MAIN),
         ..Filter::default()
@@ -447,27 +513,7 @@ fn show(g: &Global, args: &[String], out: &mut String) -> Res<()> {
             None => return Err(Fail::new(format!("Cannot find device \"{d}\""), 1)),
         }
     }
-    let req = Request::new(
-        libc::RTM_GETROUTE,
-        libc::NLM_F_DUMP as u16,
-        &rtmsg(family, 0, 0, 0, 0, 0, 0, 0),
-    );
-    for m in sock.dump(req)? {
-        if m.ty != libc::RTM_NEWROUTE || m.payload.len() < RTMSG_LEN {
-            continue;
-        }
-        let r = Route::from_msg(m);
-        if family != 0 && r.family != family {
-            continue;
-        }
-        // The IPv4 route cache and IPv6 clones are not part of a table listing.
-        if r.flags & libc::RTM_F_CLONED != 0 || !f.accepts(&r) {
-            continue;
-        }
-        print(out, &r, &links, &f, g.sl());
-        out.push('\n');
-    }
-    Ok(())
+    Ok((f, family, links, sock))
 }
 
 /// `ip route add|change|replace|prepend|append|del ROUTE`.
@@ -522,7 +568,11 @@ fn modify(g: &Global, ty: u16, nlflags: u16, args: &[String]) -> Res<()> {
                         .ok_or_else(|| invarg("\"metric\" value is invalid\n", v))?,
                 );
             }
-            "table" | "vrf" => table = table_arg(next_arg(args, &mut i)?)?,
+            "table" | "vrf" => {
+                let v = next_arg(args, &mut i)?;
+                table = names::parse_table(v)
+                    .ok_or_else(|| invarg("\"table\" value is invalid\n", v))?;
+            }
             "proto" | "protocol" => {
                 let v = next_arg(args, &mut i)?;
                 proto = Some(
