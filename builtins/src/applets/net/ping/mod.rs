@@ -133,11 +133,9 @@ impl Tally {
         if self.dups > 0 {
             let _ = write!(s, "{} duplicates, ", self.dups);
         }
-        let loss = if self.sent > 0 {
-            (self.sent - self.received.min(self.sent)) * 100 / self.sent
-        } else {
-            0
-        };
+        let loss = ((self.sent - self.received.min(self.sent)) * 100)
+            .checked_div(self.sent)
+            .unwrap_or(0);
         let _ = writeln!(s, "{loss}% packet loss");
         if self.received > 0 {
             let avg = self.sum / (self.received + self.dups) as u128;
