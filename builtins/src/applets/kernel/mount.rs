@@ -83,7 +83,8 @@ fn parse_args(ctx: &Ctx<'_>) -> Result<Request, Error> {
             Arg::Short('r') | Arg::Long("read-only") => push_option(&mut r.options, b"ro"),
             Arg::Short('w') | Arg::Long("rw") => push_option(&mut r.options, b"rw"),
             Arg::Short('f') | Arg::Long("fake") => r.fake = true,
-            Arg::Short('n') | Arg::Long("no-mtab") | Arg::Short('i') | Arg::Short('l') => {}
+            // No mtab, no helpers, labels not listed, sloppy options: nothing to do.
+            Arg::Short('n' | 'i' | 'l' | 's') | Arg::Long("no-mtab") => {}
             Arg::Short('v') | Arg::Long("verbose") => r.verbose = true,
             Arg::Short('T') | Arg::Long("fstab") => r.fstab = Some(opts.value()?),
             Arg::Short('B') | Arg::Long("bind") => push_option(&mut r.options, b"bind"),
@@ -329,7 +330,7 @@ fn new_mount(
     let is_file = source.is_some_and(|s| {
         std::fs::metadata(std::ffi::OsStr::from_bytes(s)).is_ok_and(|m| m.is_file())
     });
-    let mut device = source.map(<[u8]>::to_vec);
+    let mut device = source.map(by_tag);
     let mut attached = None;
     if let Some(src) = source
         && (opts.r#loop.is_some() || (is_file && fstype.is_none_or(|t| !is_virtual(t))))
@@ -385,6 +386,27 @@ fn new_mount(
     Err(failure(source, dir, &last))
 }
 
+/// `LABEL=`, `UUID=`, `PARTLABEL=` and `PARTUUID=` sources as the device udev links under
+/// /dev/disk (the link itself when it is missing, for the kernel's error); others as given.
+fn by_tag(source: &[u8]) -> Vec<u8> {
+    const TAGS: &[(&[u8], &[u8])] = &[
+        (b"LABEL=", b"/dev/disk/by-label/"),
+        (b"UUID=", b"/dev/disk/by-uuid/"),
+        (b"PARTLABEL=", b"/dev/disk/by-partlabel/"),
+        (b"PARTUUID=", b"/dev/disk/by-partuuid/"),
+    ];
+    for (tag, dir) in TAGS {
+        if let Some(value) = source.strip_prefix(*tag) {
+            let value = value
+                .strip_prefix(b"\"")
+                .and_then(|v| v.strip_suffix(b"\""))
+                .unwrap_or(value);
+            return mounts::canonical(&[dir, value].concat());
+        }
+    }
+    source.to_vec()
+}
+
 /// Filesystems without a backing device: their source is only a name.
 fn is_virtual(fstype: &[u8]) -> bool {
     matches!(
@@ -418,6 +440,16 @@ mod tests {
         assert!(r.out().contains(" on / type "));
         let r = run("mount", &["-t", "proc"], b"");
         assert!(r.out().lines().all(|l| l.contains(" type proc (")));
+    }
+
+    #[test]
+    fn tagged_sources_name_udev_links() {
+        assert_eq!(
+            super::by_tag(b"UUID=no-such-uuid"),
+            b"/dev/disk/by-uuid/no-such-uuid"
+        );
+        assert_eq!(super::by_tag(b"LABEL=\"x\""), b"/dev/disk/by-label/x");
+        assert_eq!(super::by_tag(b"tmpfs"), b"tmpfs");
     }
 
     #[test]
