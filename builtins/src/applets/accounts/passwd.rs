@@ -113,7 +113,7 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
         if !root_caller {
             return Err(Error::msg("Permission denied.").with_status(E_NOPERM));
         }
-        let db = Db::open(&root, CODES)?;
+        let db = Db::read(&root)?;
         for i in 0..db.passwd.lines.len() {
             let f = db.passwd.fields(i);
             if f.len() >= 7 {
@@ -123,7 +123,11 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
         }
         return Ok(());
     }
-    let mut db = Db::open(&root, CODES)?;
+    let mut db = if action == Action::Status {
+        Db::read(&root)?
+    } else {
+        Db::open(&root, CODES)?
+    };
     let me = util::caller_name(&db);
     let name = match users.pop() {
         Some(u) => u,

@@ -59,6 +59,22 @@ impl Db {
         })
     }
 
+    /// Loads every file under `root` without locking, for reading only.
+    pub fn read(root: &Path) -> Result<Db, Error> {
+        let load = |f: File| {
+            Table::load(root, f)
+                .map_err(|e| Error::io(format!("cannot open /{}", f.rel()).as_bytes(), &e))
+        };
+        Ok(Db {
+            root: root.to_path_buf(),
+            passwd: load(File::Passwd)?,
+            shadow: load(File::Shadow)?,
+            group: load(File::Group)?,
+            gshadow: load(File::Gshadow)?,
+            _locks: Vec::new(),
+        })
+    }
+
     /// Writes back every changed file (each one atomically).
     pub fn save(&self, codes: Codes) -> Result<(), Error> {
         for t in [&self.passwd, &self.shadow, &self.group, &self.gshadow] {
@@ -73,23 +89,24 @@ impl Db {
         Ok(())
     }
 
-    /// The passwd fields of `name`.
+    /// The passwd fields of `name` (a short line padded to seven fields).
     pub fn user(&self, name: &[u8]) -> Option<Vec<Vec<u8>>> {
-        self.passwd.get(name)
+        self.passwd.get(name).map(|f| padded(f, 7))
     }
 
-    /// The group fields of `name`.
+    /// The group fields of `name` (padded to four).
     pub fn group_named(&self, name: &[u8]) -> Option<Vec<Vec<u8>>> {
-        self.group.get(name)
+        self.group.get(name).map(|f| padded(f, 4))
     }
 
     /// The group fields of a name or, failing that, a number.
     pub fn group_by_spec(&self, spec: &[u8]) -> Option<Vec<Vec<u8>>> {
-        self.group.get(spec).or_else(|| {
+        self.group_named(spec).or_else(|| {
             let gid = accountdb::parse_u32(spec)?;
             (0..self.group.lines.len())
                 .map(|i| self.group.fields(i))
                 .find(|f| f.len() > 2 && accountdb::parse_u32(&f[2]) == Some(gid))
+                .map(|f| padded(f, 4))
         })
     }
 
@@ -127,7 +144,7 @@ impl Db {
             }
             self.shadow.set(i, &f);
         } else if let Some(i) = self.passwd.find(name) {
-            let mut f = self.passwd.fields(i);
+            let mut f = padded(self.passwd.fields(i), 7);
             f[1] = hash.to_vec();
             self.passwd.set(i, &f);
         }
@@ -179,6 +196,14 @@ impl Db {
             }
         }
     }
+}
+
+/// `fields` with empty ones added up to `n`.
+fn padded(mut fields: Vec<Vec<u8>>, n: usize) -> Vec<Vec<u8>> {
+    if fields.len() < n {
+        fields.resize(n, Vec::new());
+    }
+    fields
 }
 
 fn code_of(codes: Codes, f: File) -> u8 {
@@ -379,6 +404,43 @@ pub fn home_mode(defs: &LoginDefs) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn short_lines_are_padded_not_panicked_on() {
+        let root = std::env::temp_dir().join(format!("rbox-acct-util-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(root.join("etc")).unwrap();
+        std::fs::write(root.join("etc/passwd"), "# comment\nbob\n").unwrap();
+        std::fs::write(root.join("etc/group"), "users\n").unwrap();
+        let mut db = Db::open(
+            &root,
+            Codes {
+                passwd: 1,
+                group: 1,
+            },
+        )
+        .unwrap();
+        assert_eq!(db.group_by_spec(b"users").unwrap().len(), 4);
+        assert_eq!(db.hash_of(b"bob"), Some(Vec::new()));
+        db.set_hash(b"bob", b"!", None);
+        db.add_member(b"users", b"bob");
+        db.save(Codes {
+            passwd: 1,
+            group: 1,
+        })
+        .unwrap();
+        drop(db);
+        assert_eq!(
+            std::fs::read_to_string(root.join("etc/passwd")).unwrap(),
+            "# comment\nbob:!:::::\n"
+        );
+        assert_eq!(
+            std::fs::read_to_string(root.join("etc/group")).unwrap(),
+            "users:::bob\n"
+        );
+        assert!(!root.join("etc/passwd.lock").exists());
+        let _ = std::fs::remove_dir_all(&root);
+    }
 
     #[test]
     fn method_names() {
