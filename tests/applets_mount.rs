@@ -155,6 +155,7 @@ fn bind_rbind_move_and_read_only_bind() {
          mount -o bind,ro src b && mount | grep -c ' {d}/b type .*(ro,'
          {{ echo new > b/new; }} 2>/dev/null || echo read-only bind
          echo new > src/new && cat b/new
+         mount -o remount,bind,rw b && echo rw again > b/rw && cat src/rw
          mount --make-private {d}/r && echo private",
         d = s(&d)
     );
@@ -162,7 +163,8 @@ fn bind_rbind_move_and_read_only_bind() {
     assert_eq!(
         summary(&out),
         (
-            "in source\ndeep\nin source\nb is free\n1\nread-only bind\nnew\nprivate\n".to_string(),
+            "in source\ndeep\nin source\nb is free\n1\nread-only bind\nnew\nrw again\nprivate\n"
+                .to_string(),
             String::new(),
             Some(0)
         )

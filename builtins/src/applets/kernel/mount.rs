@@ -112,9 +112,10 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
         [] => Err(Error::usage("missing operand")),
         [one] => {
             // Changes to an existing mount need no fstab entry.
-            if opts.flags & (libc::MS_REMOUNT | PROPAGATION) != 0
-                && opts.flags & (libc::MS_BIND | libc::MS_MOVE) == 0
-            {
+            let remount = opts.flags & libc::MS_REMOUNT != 0;
+            let propagation_only =
+                opts.flags & PROPAGATION != 0 && opts.flags & (libc::MS_BIND | libc::MS_MOVE) == 0;
+            if remount || propagation_only {
                 return mount_one(ctx, &req, None, one, types.as_deref(), &opts);
             }
             let entry = find_in_fstab(&req, one)?;
