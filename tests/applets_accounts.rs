@@ -1357,3 +1357,52 @@ fn su_and_login_errors() {
     }
     assert_eq!(p.wait_exit(), Some(1), "{}", p.screen());
 }
+
+#[test]
+fn useradd_homes_other_skeletons_and_existing_directories() {
+    need_root!();
+    let ours = Root::new("useradd-home");
+    std::fs::create_dir_all(ours.path("etc/altskel")).unwrap();
+    ours.write("etc/altskel/.alt", "alt\n", 0o640);
+    let theirs = ours.copy("useradd-home-ref");
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["-m", "-d", "/home/alice", "al2"],
+            "useradd: warning: the home directory /home/alice already exists.\n\
+             useradd: Not copying any file from skel directory into it.\n",
+        ),
+        (&["-m", "-k", "/etc/altskel", "al3"], ""),
+        (&["-m", "-k", "/nonexistent", "al4"], ""),
+    ];
+    for (args, err) in cases {
+        let script = format!("useradd {}", args.join(" "));
+        assert_eq!(
+            res(&ours.sh(&script, "")),
+            (0, String::new(), err.to_string()),
+            "{args:?}"
+        );
+        if have("useradd") {
+            let h = theirs.host("useradd", args, "");
+            assert_eq!(
+                res(&h),
+                (0, String::new(), err.to_string()),
+                "host {args:?}"
+            );
+        }
+    }
+    assert_eq!(
+        ours.mode_owner("home/alice"),
+        (0o755, 1000, 1000),
+        "an existing home is left alone"
+    );
+    assert_eq!(ours.read("home/al3/.alt"), "alt\n");
+    assert_eq!(ours.mode_owner("home/al3/.alt"), (0o640, 1002, 1002));
+    assert!(!ours.path("home/al3/.profile").exists());
+    assert_eq!(std::fs::read_dir(ours.path("home/al4")).unwrap().count(), 0);
+    if have("useradd") {
+        same_accounts(&ours, &theirs, false);
+        for f in ["home/alice", "home/al3", "home/al3/.alt", "home/al4"] {
+            assert_eq!(ours.mode_owner(f), theirs.mode_owner(f), "{f}");
+        }
+    }
+}
