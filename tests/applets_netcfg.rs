@@ -938,3 +938,68 @@ fn ping_loopback_and_unreachable() {
         assert_eq!(res(&bb), res(&lost));
     }
 }
+
+#[test]
+fn hostname_sets_and_reads_etc_hosts_in_a_uts_namespace() {
+    let Some(ns) = Ns::new() else { return };
+    let dir = scratch("hostname");
+    let hosts = dir.join("hosts");
+    std::fs::write(
+        &hosts,
+        "127.0.0.1 localhost\n10.0.0.5\tweb.example.org web\n2001:db8::5 web.example.org web\n\
+         10.0.0.6 web\n",
+    )
+    .unwrap();
+    let name_file = dir.join("name");
+    std::fs::write(&name_file, "# the box\n\n  box1 extra\nbox2 # last wins\n").unwrap();
+    ns.sh(&format!("mount --bind {} /etc/hosts", hosts.display()));
+    let out = |args: &[&str]| res(&ns.rbox(args));
+    let ok = |s: &str| (0, s.to_string(), String::new());
+    let fail = |e: &str| (1, String::new(), e.to_string());
+    assert_eq!(out(&["hostname", "web"]), ok(""));
+    assert_eq!(ns.sh("uname -n"), "web\n");
+    assert_eq!(out(&["hostname"]), ok("web\n"));
+    assert_eq!(out(&["hostname", "-f"]), ok("web.example.org\n"));
+    assert_eq!(out(&["hostname", "-s"]), ok("web\n"));
+    assert_eq!(out(&["hostname", "-d"]), ok("example.org\n"));
+    assert_eq!(out(&["dnsdomainname"]), ok("example.org\n"));
+    assert_eq!(out(&["hostname", "-i"]), ok("10.0.0.5 10.0.0.6\n"));
+    assert_eq!(
+        out(&["hostname", "-F", name_file.to_str().unwrap()]),
+        ok("")
+    );
+    assert_eq!(ns.sh("uname -n"), "box2\n");
+    let lookup = "hostname: box2: Host name lookup failure\n";
+    assert_eq!(out(&["hostname", "-f"]), fail(lookup));
+    assert_eq!(out(&["hostname", "-i"]), fail(lookup));
+    assert_eq!(out(&["hostname", "-d"]), fail(lookup));
+    assert_eq!(out(&["hostname", "a.b.c"]), ok(""));
+    assert_eq!(out(&["hostname", "-s"]), ok("a\n"));
+    assert_eq!(
+        out(&["hostname", &"x".repeat(70)]),
+        fail("hostname: sethostname: Invalid argument\n")
+    );
+    assert_eq!(
+        out(&["hostname", "-F", "/nonexistent"]),
+        fail("hostname: can't open '/nonexistent': No such file or directory\n")
+    );
+    assert_eq!(out(&["hostname", "-F", "/dev/null"]), ok(""));
+    assert_eq!(out(&["hostname"]), ok("a.b.c\n"));
+    if have_busybox() {
+        for args in [&["-f"][..], &["-s"], &["-d"], &["-i"], &[]] {
+            let mut bb = vec!["busybox", "hostname"];
+            bb.extend_from_slice(args);
+            let mut ours = vec!["hostname"];
+            ours.extend_from_slice(args);
+            assert_eq!(res(&ns.rbox(&ours)), res(&ns.run(&bb)), "hostname {args:?}");
+        }
+        ns.sh("hostname web");
+        for args in [&["-f"][..], &["-d"], &["-i"]] {
+            let mut bb = vec!["busybox", "hostname"];
+            bb.extend_from_slice(args);
+            let mut ours = vec!["hostname"];
+            ours.extend_from_slice(args);
+            assert_eq!(res(&ns.rbox(&ours)), res(&ns.run(&bb)), "hostname {args:?}");
+        }
+    }
+}
