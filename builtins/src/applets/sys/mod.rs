@@ -25,6 +25,7 @@ pub const APPLETS: &[&Applet] = &[
     &r#false::APPLET,
     &groups::APPLET,
     &hostname::APPLET,
+    &hostname::DNSDOMAINNAME,
     &id::APPLET,
     &logname::APPLET,
     &nproc::APPLET,
