@@ -28,5 +28,6 @@ useradd -m -d "/home/$USER_NAME" -s "$USER_SHELL" -g "$USER_GROUP" \
 	error "cannot create user $USER_NAME" $E_CMD
 echo "created user $(grep "^$USER_NAME:" /etc/passwd)"
 id "$USER_NAME"
+groups "$USER_NAME"
 ls -ld "/home/$USER_NAME" | awk '{ print $1, $3, $4 }'
 exit 0

@@ -40,4 +40,6 @@ fi
 
 hostname "$HOSTNM" || error "cannot set the host name" $E_CMD
 echo "host name: $(hostname) (was ${old:-unset})"
+# What the resolver makes of it, through /etc/hosts.
+echo "short: $(hostname -s) fqdn: $(hostname -f 2>/dev/null || echo unknown)"
 exit 0

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Set passwords: USERPW holds "user:password" pairs, space separated. A user that does
 # not exist yet is created first (with a home directory), as vzctl --userpasswd does.
+# USERPW_CRYPTED=yes: the passwords are crypt(3) hashes already (chpasswd -e).
 . "${0%/*}/functions"
 
 need_var USERPW
@@ -15,7 +16,9 @@ for pair in $USERPW; do
 		echo "created user $user"
 	fi
 done
-echo "$USERPW" | tr ' ' '\n' | chpasswd || error "cannot set the password(s)" $E_CMD
+opt=
+[ "$USERPW_CRYPTED" = yes ] && opt=-e
+echo "$USERPW" | tr ' ' '\n' | chpasswd $opt || error "cannot set the password(s)" $E_CMD
 for pair in $USERPW; do
 	user=${pair%%:*}
 	# Only the shape of the new entry: its hash differs from run to run.
