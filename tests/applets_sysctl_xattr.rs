@@ -404,6 +404,50 @@ fn sysctl_keys_of_interfaces_with_dots() {
     assert_eq!(r.err(), "");
 }
 
+#[test]
+fn sysctl_refusals_for_an_unprivileged_user() {
+    let test = "sysctl_refusals_for_an_unprivileged_user";
+    let Some([_sysctl, _setpriv]) = hosts(test, ["sysctl", "setpriv"]) else {
+        return;
+    };
+    if !is_root() {
+        eprintln!("{test}: skipped, needs root to drop to nobody");
+        return;
+    }
+    if !namespaces_work(test) {
+        return;
+    }
+    let d = scratch("sysctl-nobody");
+    std::fs::copy(rbox(), d.join("rbox")).unwrap();
+    // Root-only entries are refused by name; writes as well (in a UTS namespace of our own).
+    // Each run's stderr, then its stdout: their interleaving depends on buffering only.
+    let script = "N='setpriv --reuid=65534 --regid=65534 --clear-groups'\n\
+        run() { $N \"$@\" >o.$$ 2>e.$$; echo \"status $?\"; cat e.$$ o.$$; rm o.$$ e.$$; }\n\
+        for T in sysctl \"$PWD/rbox sysctl\"; do\n\
+          $N $T -a >all.$$ 2>err.$$; echo \"status $?\"; cat err.$$; sed 's/ = .*//' all.$$\n\
+          rm all.$$ err.$$\n\
+          run $T kernel.cad_pid kernel.ostype\n\
+          run $T -w kernel.hostname=nobody\n\
+          run $T -N kernel.cad_pid\n\
+          echo ===\n\
+        done\n";
+    let r = in_namespaces(script, &d);
+    assert_eq!(r.status, 0, "{}", r.err());
+    let out = r.out();
+    let halves: Vec<&str> = out.split("===\n").collect();
+    assert_eq!(halves.len(), 3, "{out}");
+    assert_eq!(halves[1], halves[0]);
+    assert!(
+        halves[1].contains(
+            "status 1\nsysctl: permission denied on key 'kernel.cad_pid'\nkernel.ostype = Linux\n\
+             status 1\nsysctl: permission denied on key \"kernel.hostname\"\n\
+             status 0\nkernel.cad_pid\n"
+        ),
+        "{}",
+        halves[1]
+    );
+}
+
 // ----------------------------------------------------------------------------- dmesg
 
 /// Checks that `ours` holds the same records as `before` and `after`, util-linux reads
