@@ -716,7 +716,8 @@ fn losetup_attach_show_detach_and_mount_o_loop() {
     let m = d.join("m");
     std::fs::create_dir(&m).unwrap();
     let script = format!(
-        "mount -o loop {img} {m} || exit 9
+        "mount -o loop /no/such.img {m}; echo status $?
+         mount -o loop {img} {m} || exit 9
          dev=$(mount | grep ' on {m} type ext2' | cut -d' ' -f1)
          case $dev in /dev/loop*) echo on a loop device;; esac
          echo written > {m}/f && umount {m} && mountpoint -q {m} || echo unmounted
@@ -730,8 +731,8 @@ fn losetup_attach_show_detach_and_mount_o_loop() {
     assert_eq!(
         summary(&out),
         (
-            "on a loop device\nunmounted\nfreed\nwritten\n1\n".to_string(),
-            String::new(),
+            "status 255\non a loop device\nunmounted\nfreed\nwritten\n1\n".to_string(),
+            "mount: can't setup loop device: No such file or directory\n".to_string(),
             Some(0)
         )
     );
