@@ -265,10 +265,17 @@ impl Creator<'_, '_> {
             return Action::Continue;
         };
         m.name = name;
-        // -v shows the name as given, before any leading `/` was removed.
+        for note in self.o.transforms.member(&mut m, false) {
+            io.note(note);
+        }
+        // -v shows the name as given, before any leading `/` was removed (or, with
+        // --show-transformed-names, the name stored).
         let mut as_given = shown.to_vec();
         if m.kind == Kind::Dir && !as_given.ends_with(b"/") {
             as_given.push(b'/');
+        }
+        if self.o.show_transformed {
+            as_given.clone_from(&m.name);
         }
         if self.o.verbose > 1 {
             let mut v = m.clone();

@@ -6,6 +6,7 @@ pub mod create;
 pub mod header;
 pub mod read;
 pub mod safe;
+pub mod transform;
 
 use std::ffi::OsStr;
 use std::io::{self, BufRead, BufReader, Read};
@@ -49,7 +50,10 @@ pub const APPLET: Applet = Applet::new("tar", main, Run::Fork)
          --mode=CHANGES\tAdjust the stored modes, as chmod (a+x, 644)\n\
          --full-time\tList times with seconds\n\
          --null\t-T names end with NUL\n\
-         --no-recursion\tArchive directories named, not what they hold",
+         --no-recursion\tArchive directories named, not what they hold\n\
+         --transform=EXPR, --xform\tRewrite names with sed-style s/RE/REPL/[gixNrRsShH]\n\
+         \t(;-separated; flags=... sets r/s/h for the ones after)\n\
+         --show-transformed-names\tWith -v, show names after --transform",
     )
     .error_status(2);
 
@@ -96,6 +100,8 @@ const LONGS: &[&str] = &[
     "no-recursion",
     "show-transformed-names",
     "show-stored-names",
+    "transform",
+    "xform",
 ];
 
 /// What to do with an existing file on extraction.
@@ -171,6 +177,10 @@ pub struct TarOpts {
     pub from_list: bool,
     /// `--no-recursion`: operands only, not what directories hold.
     pub no_recursion: bool,
+    /// `--transform`/`--xform` expressions.
+    pub transforms: transform::Transforms,
+    /// `--show-transformed-names`: `-v` shows names after the transforms.
+    pub show_transformed: bool,
 }
 
 /// Where tar's messages and listings go.
@@ -431,6 +441,8 @@ fn parse(ctx: &mut Ctx<'_>) -> Result<TarOpts, Error> {
         full_time: false,
         from_list: false,
         no_recursion: false,
+        transforms: transform::Transforms::default(),
+        show_transformed: false,
     };
     let mut nul = false;
     let mut op = None;
@@ -510,8 +522,9 @@ fn parse(ctx: &mut Ctx<'_>) -> Result<TarOpts, Error> {
             Arg::Long("full-time") => o.full_time = true,
             Arg::Long("no-recursion") => o.no_recursion = true,
             Arg::Long("recursion") => o.no_recursion = false,
-            // Names are never transformed (no --transform), so both are what is shown.
-            Arg::Long("show-transformed-names" | "show-stored-names") => {}
+            Arg::Long("show-transformed-names") => o.show_transformed = true,
+            Arg::Long("show-stored-names") => o.show_transformed = false,
+            Arg::Long("transform" | "xform") => o.transforms.add(&opts.value()?)?,
             Arg::Long("owner") => o.owner = Some(owner_spec(&opts.value()?, true)?),
             Arg::Long("group") => o.group = Some(owner_spec(&opts.value()?, false)?),
             Arg::Long("mtime") => o.mtime = Some(mtime_spec(&opts.value()?, &o.tz)?),

@@ -402,6 +402,12 @@ pub fn list(o: &TarOpts, rd: &mut Reader<'_>, io: &mut Msgs<'_, '_>) {
         if !sel.take(&m.name) || excluded(&o.excludes, &m.name) {
             continue;
         }
+        let m = if o.transforms.is_empty() && o.strip == 0 {
+            m
+        } else {
+            let t = transformed(o, &m, io);
+            shown(o, &m, &t)
+        };
         let line = if o.verbose > 0 {
             long_line(&m, o, &mut width)
         } else {
@@ -415,6 +421,59 @@ pub fn list(o: &TarOpts, rd: &mut Reader<'_>, io: &mut Msgs<'_, '_>) {
         m.extend_from_slice(b": Not found in archive");
         io.error(&m);
     }
+}
+
+/// `m` after the transforms, with GNU's notes for names they left empty.
+fn transformed(o: &TarOpts, m: &Member, io: &mut Msgs<'_, '_>) -> Member {
+    let mut t = m.clone();
+    for note in o.transforms.member(&mut t, true) {
+        io.note(note);
+    }
+    t
+}
+
+/// The member as `-t` and `-v` show it, from the member as stored and as transformed:
+/// the stored name, or with --show-transformed-names the name after the transforms and
+/// the stripping; the link target after the transforms, a hard link's also stripped
+/// (GNU tar 1.34 shows these even in `-t`, where nothing is stripped from names).
+fn shown(o: &TarOpts, stored: &Member, t: &Member) -> Member {
+    let mut s = t.clone();
+    if o.show_transformed {
+        s.name = strip_shown(&t.name, o.strip);
+        if s.kind == Kind::Dir && !s.name.ends_with(b"/") {
+            s.name.push(b'/');
+        }
+    } else {
+        s.name.clone_from(&stored.name);
+    }
+    if s.kind == Kind::Hard {
+        s.link = strip_shown(&t.link, o.strip);
+    }
+    s
+}
+
+/// `name` without its first `n` components, as GNU shows a stripped name: what follows
+/// the `n`th slash (leading slashes skipped first, runs of slashes count once), empty
+/// when there are not that many.
+fn strip_shown(name: &[u8], n: usize) -> Vec<u8> {
+    if n == 0 {
+        return name.to_vec();
+    }
+    let mut left = n;
+    let mut i = name.iter().take_while(|&&b| b == b'/').count();
+    while let Some(&b) = name.get(i) {
+        i += 1;
+        if b == b'/' {
+            left -= 1;
+            if left == 0 {
+                return name.get(i..).unwrap_or_default().to_vec();
+            }
+            while name.get(i) == Some(&b'/') {
+                i += 1;
+            }
+        }
+    }
+    Vec::new()
 }
 
 fn flush_notes(rd: &mut Reader<'_>, io: &mut Msgs<'_, '_>) {
@@ -486,14 +545,33 @@ pub fn extract(o: &TarOpts, rd: &mut Reader<'_>, io: &mut Msgs<'_, '_>) {
             }
         };
         flush_notes(rd, io);
+        // Members are chosen by their stored names, then written under the transformed
+        // ones (GNU), which -v shows with --show-transformed-names.
         if !sel.take(&m.name) || excluded(&o.excludes, &m.name) {
             continue;
         }
+        let (m, listed) = if o.transforms.is_empty() {
+            (m, None)
+        } else {
+            let t = transformed(o, &m, io);
+            (t, Some(m))
+        };
+        // A member that --strip-components leaves nothing of is skipped unlisted (GNU).
+        if o.strip > 0 && !o.to_stdout && safe::clean(&m.name).comps.len() <= o.strip {
+            continue;
+        }
+        let shown_member;
+        let shown = if o.verbose > 0 && (listed.is_some() || o.strip > 0) {
+            shown_member = shown(o, listed.as_ref().unwrap_or(&m), &m);
+            &shown_member
+        } else {
+            &m
+        };
         if o.verbose > 1 {
-            let line = long_line(&m, o, &mut width);
+            let line = long_line(shown, o, &mut width);
             io.listing(&line);
         } else if o.verbose == 1 {
-            io.listing(&quote(&m.name));
+            io.listing(&quote(&shown.name));
         }
         if let Err(f) = x.member(&m, rd, io) {
             fatal(io, f);
@@ -673,7 +751,7 @@ impl Extract<'_> {
             }
             Kind::Symlink => {
                 if let Err(e) = symlinkat(m.link.as_slice(), p, leaf.as_slice()) {
-                    let mut what = b"Cannot create symlink to `".to_vec();
+                    let mut what = b"Cannot create symlink to '".to_vec();
                     what.extend_from_slice(&quote(&m.link));
                     what.push(b'\'');
                     report(io, &m.name, &what, &errno(e));
@@ -697,7 +775,7 @@ impl Extract<'_> {
                     .map_err(errno)
                 });
                 if let Err(e) = r {
-                    let mut what = b"Cannot hard link to `".to_vec();
+                    let mut what = b"Cannot hard link to '".to_vec();
                     what.extend_from_slice(&quote(&m.link));
                     what.push(b'\'');
                     report(io, &m.name, &what, &e);
