@@ -570,6 +570,12 @@ fn dns_table() -> Vec<(&'static str, u16, Vec<u8>)> {
         ("test", 2, name("ns1.test")),
         ("1.0.0.10.in-addr.arpa", 12, name("host.test")),
         ("srch.example", 1, vec![10, 0, 0, 3]),
+        ("pinghost.example", 1, vec![127, 0, 0, 1]),
+        (
+            "lo6.test",
+            28,
+            std::net::Ipv6Addr::LOCALHOST.octets().to_vec(),
+        ),
     ];
     let mut soa = [name("ns1.test"), name("admin.test")].concat();
     for v in [2024u32, 3600, 600, 86400, 300] {
@@ -1002,4 +1008,76 @@ fn hostname_sets_and_reads_etc_hosts_in_a_uts_namespace() {
             assert_eq!(res(&ns.rbox(&ours)), res(&ns.run(&bb)), "hostname {args:?}");
         }
     }
+}
+
+#[test]
+fn resolver_search_list_aaaa_and_timeouts() {
+    let Some(ns) = Ns::new() else { return };
+    ns.sh("ip addr add 10.1.2.3/24 dev v0 && ip link set v0 up");
+    let _dns = Dns::start(&ns);
+    std::fs::write(&ns.conf, "domain example\nnameserver 127.0.0.1\n").unwrap();
+    // One label: the search domain is tried first (ndots:1), then the name as given.
+    let o = ns.rbox(&["ping", "-c", "1", "pinghost"]);
+    assert_eq!(res(&o).0, 0, "{}", text(&o.stderr));
+    assert!(
+        text(&o.stdout).starts_with(
+            "PING pinghost (127.0.0.1): 56 data bytes\n64 bytes from 127.0.0.1: seq=0 "
+        ),
+        "{}",
+        text(&o.stdout)
+    );
+    let o = ns.rbox(&["ping", "-6", "-c", "1", "lo6.test"]);
+    assert!(
+        text(&o.stdout)
+            .starts_with("PING lo6.test (::1): 56 data bytes\n64 bytes from ::1: seq=0 "),
+        "{}",
+        text(&o.stdout)
+    );
+    assert_eq!(
+        res(&ns.rbox(&["ping", "-c", "1", "nosuch.test"])),
+        (1, String::new(), "ping: bad address 'nosuch.test'\n".into())
+    );
+    // With ndots:2 a one-dot name goes through the search list first, found there.
+    std::fs::write(
+        &ns.conf,
+        "search nowhere example\noptions ndots:2\nnameserver 127.0.0.1\n",
+    )
+    .unwrap();
+    let o = ns.rbox(&["ping", "-c", "1", "-q", "pinghost"]);
+    assert_eq!(res(&o).0, 0, "{}", text(&o.stderr));
+    // A nameserver that never answers: one attempt of one second, then the message.
+    std::fs::write(
+        &ns.conf,
+        "nameserver 10.1.2.9\noptions timeout:1 attempts:1\n",
+    )
+    .unwrap();
+    assert_eq!(
+        res(&ns.rbox(&["nslookup", "host.test"])),
+        (
+            1,
+            ";; connection timed out; no servers could be reached\n\n".into(),
+            String::new()
+        )
+    );
+    assert_eq!(
+        res(&ns.rbox(&["ping", "-c", "1", "host.test"])),
+        (1, String::new(), "ping: bad address 'host.test'\n".into())
+    );
+    // The second nameserver answers when the first does not.
+    std::fs::write(
+        &ns.conf,
+        "nameserver 10.1.2.9\nnameserver 127.0.0.1\noptions timeout:1 attempts:1\n",
+    )
+    .unwrap();
+    let o = ns.rbox(&["nslookup", "-type=a", "host.test"]);
+    assert_eq!(
+        res(&o),
+        (
+            0,
+            "Server:\t\t127.0.0.1\nAddress:\t127.0.0.1:53\n\nNon-authoritative answer:\n\
+             Name:\thost.test\nAddress: 10.0.0.1\n\n"
+                .into(),
+            String::new()
+        )
+    );
 }
