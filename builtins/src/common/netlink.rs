@@ -198,6 +198,33 @@ pub fn decode_error(flags: u16, payload: &[u8]) -> Result<(), NlError> {
     })
 }
 
+/// Decodes an `NLMSG_DONE` payload: a dump that failed part way carries a negative
+/// errno there, followed by extended-ack attributes when `NLM_F_ACK_TLVS` is set.
+pub fn decode_done(flags: u16, payload: &[u8]) -> Result<(), NlError> {
+    let code = i32::from_ne_bytes(
+        payload
+            .get(..4)
+            .and_then(|b| b.try_into().ok())
+            .unwrap_or([0; 4]),
+    );
+    if code >= 0 {
+        return Ok(());
+    }
+    let mut message = None;
+    if flags & libc::NLM_F_ACK_TLVS as u16 != 0 {
+        for (ty, data) in Attrs::new(&payload[4..]) {
+            if ty == NLMSGERR_ATTR_MSG {
+                let text = data.split(|&b| b == 0).next().unwrap_or(&[]);
+                message = Some(String::from_utf8_lossy(text).into_owned());
+            }
+        }
+    }
+    Err(NlError {
+        errno: -code,
+        message,
+    })
+}
+
 /// An iterator over netlink attributes: `(type without the flag bits, payload)`.
 #[derive(Debug, Clone)]
 pub struct Attrs<'a> {
@@ -357,6 +384,26 @@ impl Socket {
         Ok(Socket { fd, seq: 1 })
     }
 
+    /// Asks the kernel to check dump requests strictly and to apply the filters they
+    /// carry (`NETLINK_GET_STRICT_CHK`): a dump of a missing routing table then fails.
+    pub fn set_strict(&mut self) -> io::Result<()> {
+        let one: libc::c_int = 1;
+        // SAFETY: `one` outlives the call and its size is passed.
+        let r = unsafe {
+            libc::setsockopt(
+                self.fd.as_raw_fd(),
+                libc::SOL_NETLINK,
+                libc::NETLINK_GET_STRICT_CHK,
+                (&one as *const libc::c_int).cast(),
+                std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+            )
+        };
+        if r < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        Ok(())
+    }
+
     fn send(&mut self, req: &mut Request) -> io::Result<u32> {
         self.seq = self.seq.wrapping_add(1);
         let seq = self.seq;
@@ -433,7 +480,10 @@ impl Socket {
                     continue;
                 }
                 match m.ty {
-                    t if t == libc::NLMSG_DONE as u16 => return Ok(out),
+                    t if t == libc::NLMSG_DONE as u16 => {
+                        decode_done(m.flags, &m.payload)?;
+                        return Ok(out);
+                    }
                     t if t == libc::NLMSG_ERROR as u16 => decode_error(m.flags, &m.payload)?,
                     t if t == libc::NLMSG_NOOP as u16 => {}
                     _ => out.push(m),
@@ -564,6 +614,18 @@ mod tests {
         let e = decode_error(flags, &p).unwrap_err();
         assert_eq!(e.errno, libc::EEXIST);
         assert_eq!(e.message.as_deref(), Some("ipv4: Address already assigned"));
+    }
+
+    #[test]
+    fn a_failed_dump_ends_with_an_errno_in_done() {
+        assert_eq!(decode_done(0, &0i32.to_ne_bytes()), Ok(()));
+        let mut p = (-libc::ENOENT).to_ne_bytes().to_vec();
+        let mut r = Request::new(0, 0, &[]);
+        r.attr(NLMSGERR_ATTR_MSG, b"ipv4: FIB table does not exist\0");
+        p.extend_from_slice(&r.bytes(0)[16..]);
+        let e = decode_done(libc::NLM_F_ACK_TLVS as u16, &p).unwrap_err();
+        assert_eq!(e.errno, libc::ENOENT);
+        assert_eq!(e.message.as_deref(), Some("ipv4: FIB table does not exist"));
     }
 
     #[test]

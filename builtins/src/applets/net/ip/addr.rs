@@ -354,7 +354,8 @@ fn show(g: &Global, args: &[String], out: &mut String, flush: bool) -> Res<()> {
         return flush_addrs(&mut sock, &f, family, &links);
     }
     // The header lines come from the family's own link dump (IPv6's is shorter).
-    let shown = if family == inet::INET6 {
+    // With one device named iproute2 asks for that device alone, in the full view.
+    let shown = if family == inet::INET6 && f.dev.is_none() {
         Links::dump(&mut sock, family)?
     } else {
         Links {

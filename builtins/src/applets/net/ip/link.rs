@@ -197,6 +197,12 @@ pub fn print_header(out: &mut String, l: &Link, links: &Links, g: &Global, with_
         if g.details {
             print_details(out, l, g.sl(), with_mode);
         }
+        if (with_mode || g.details)
+            && let Some(alias) = a.str(libc::IFLA_IFALIAS)
+        {
+            out.push_str(g.sl());
+            out.push_str(&format!("    alias {}", String::from_utf8_lossy(alias)));
+        }
     }
 }
 
@@ -506,6 +512,7 @@ fn set(args: &[String]) -> Res<()> {
     let mut address = None;
     let mut txqlen = None;
     let mut master = None;
+    let mut alias: Option<String> = None;
     let mut i = 0;
     while i < args.len() {
         let a = args[i].as_str();
@@ -538,6 +545,15 @@ fn set(args: &[String]) -> Res<()> {
                 let on = on_off(args, &mut i, "allmulticast")?;
                 set_flag(libc::IFF_ALLMULTI, on, &mut flags, &mut change);
             }
+            "dynamic" => {
+                let on = on_off(args, &mut i, "dynamic")?;
+                set_flag(libc::IFF_DYNAMIC, on, &mut flags, &mut change);
+            }
+            "trailers" => {
+                let on = on_off(args, &mut i, "trailers")?;
+                set_flag(libc::IFF_NOTRAILERS, !on, &mut flags, &mut change);
+            }
+            "alias" => alias = Some(next_arg(args, &mut i)?.to_string()),
             "master" => master = Some(next_arg(args, &mut i)?.to_string()),
             "nomaster" => master = Some(String::new()),
             _ => {
@@ -573,6 +589,9 @@ fn set(args: &[String]) -> Res<()> {
     }
     if let Some(q) = txqlen {
         req.attr_u32(libc::IFLA_TXQLEN, q);
+    }
+    if let Some(a) = &alias {
+        req.attr(libc::IFLA_IFALIAS, a.as_bytes());
     }
     if let Some(m) = &master {
         let mi = if m.is_empty() {

@@ -397,8 +397,22 @@ fn dump(sock: &mut crate::common::netlink::Socket, family: u8, f: &Filter) -> Re
         libc::NLM_F_DUMP as u16,
         &rtmsg(family, 0, 0, 0, 0, 0, 0, 0),
     );
+    let mut req = req;
+    if let Some(t) = f.table
+        && t != RT_TABLE_MAIN
+    {
+        // The kernel filters by table and refuses one that does not exist (as iproute2
+        // asks, the main table is not named: a new namespace has none yet).
+        let _ = sock.set_strict();
+        req.attr_u32(libc::RTA_TABLE, t);
+    }
+    let msgs = sock.dump(req).map_err(|e| {
+        let mut fail = Fail::from(e);
+        fail.text.push_str("\nDump terminated");
+        fail
+    })?;
     let mut out = Vec::new();
-    for m in sock.dump(req)? {
+    for m in msgs {
         if m.ty != libc::RTM_NEWROUTE || m.payload.len() < RTMSG_LEN {
             continue;
         }
@@ -429,13 +443,18 @@ fn selector(
     let mut i = 0;
     while i < args.len() {
         let a = args[i].as_str();
-        match a {
+        // iproute2 accepts any abbreviation of these keywords, tried in this order.
+        let kw = ["table", "protocol", "scope", "type", "root", "match"]
+            .into_iter()
+            .find(|k| !a.is_empty() && matches(a, k))
+            .unwrap_or(a);
+        match kw {
             "table" => {
                 let t = table_arg(next_arg(args, &mut i)?)?;
                 f.table = if t == 0 { None } else { Some(t) };
             }
             "dev" | "oif" => dev_name = Some(next_arg(args, &mut i)?),
-            "proto" | "protocol" => {
+            "protocol" => {
                 let v = next_arg(args, &mut i)?;
                 if v != "all" {
                     f.proto = Some(
@@ -480,6 +499,7 @@ fn selector(
                 family = p.family;
                 f.matching = Some(p);
             }
+            "all" => {}
             _ => {
                 let v = if a == "exact" || a == "to" {
                     next_arg(args, &mut i)?
