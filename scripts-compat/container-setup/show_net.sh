@@ -1,6 +1,6 @@
 #!/bin/sh
 # Report the container's network as a status page would: the addresses of NETDEV
-# parsed out of `ip -o` (one per line), then ip's own listings.
+# parsed out of `ip -o` (one per line), then ip's own listings and route's table.
 . "${0%/*}/functions"
 
 have_iproute || error "ip is not available" $E_CMD
@@ -23,4 +23,6 @@ echo "--- ip link show $NETDEV"
 ip link show $NETDEV
 echo "--- ip -br addr"
 ip -br addr
+echo "--- route -n"
+route -n
 exit 0
