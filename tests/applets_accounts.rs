@@ -180,6 +180,15 @@ impl Drop for Root {
 
 fn run(cmd: &mut Command, stdin: &str) -> Output {
     use std::io::Write;
+    use std::os::unix::process::CommandExt;
+    // SAFETY: setsid is async-signal-safe; the child gets no controlling terminal, so
+    // the tools read passwords from standard input whatever terminal the tests run on.
+    unsafe {
+        cmd.pre_exec(|| {
+            libc::setsid();
+            Ok(())
+        });
+    }
     let mut child = cmd
         .env_clear()
         .env("PATH", "/bin:/usr/sbin:/usr/bin:/sbin")
@@ -1405,4 +1414,52 @@ fn useradd_homes_other_skeletons_and_existing_directories() {
             assert_eq!(ours.mode_owner(f), theirs.mode_owner(f), "{f}");
         }
     }
+}
+
+#[test]
+fn passwd_without_a_terminal_reads_standard_input_as_pam_does() {
+    need_root!();
+    let r = Root::new("passwd-notty");
+    // The prompts and messages of Debian's passwd (PAM) with a pipe for input.
+    let o = r.sh("passwd alice", "newpw1\nnewpw1\n");
+    assert_eq!(
+        res(&o),
+        (
+            0,
+            String::new(),
+            "New password: Retype new password: passwd: password updated successfully\n".into()
+        )
+    );
+    assert!(host_crypt_ok(
+        "newpw1",
+        &field(&line_of(&r.read("etc/shadow"), "alice"), 1)
+    ));
+    let o = r.sh("passwd alice", "a1\nb2\n");
+    assert_eq!(
+        res(&o),
+        (
+            10,
+            String::new(),
+            "New password: Retype new password: Sorry, passwords do not match.\n\
+             passwd: Authentication token manipulation error\npasswd: password unchanged\n"
+                .into()
+        )
+    );
+    let o = r.sh("passwd alice", "\n\n\n\n");
+    assert_eq!(
+        res(&o),
+        (
+            10,
+            String::new(),
+            "New password: Retype new password: No password has been supplied.\n\
+             New password: Retype new password: No password has been supplied.\n\
+             New password: Password change has been aborted.\n\
+             passwd: Authentication token manipulation error\npasswd: password unchanged\n"
+                .into()
+        )
+    );
+    assert!(host_crypt_ok(
+        "newpw1",
+        &field(&line_of(&r.read("etc/shadow"), "alice"), 1)
+    ));
 }

@@ -220,17 +220,7 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
                         }
                     }
                 }
-                let Some(a) = util::ask_password(ctx, "New password: ")? else {
-                    return Err(unchanged(ctx, "No password has been supplied.\n"));
-                };
-                if a.is_empty() {
-                    return Err(unchanged(ctx, "No password has been supplied.\n"));
-                }
-                let b = util::ask_password(ctx, "Retype new password: ")?.unwrap_or_default();
-                if a != b {
-                    return Err(unchanged(ctx, "Sorry, passwords do not match.\n"));
-                }
-                a
+                ask_new(ctx)?
             };
             let defs = LoginDefs::load(&root);
             let m = method.unwrap_or_else(|| util::default_method(&defs));
@@ -249,6 +239,31 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
             Ok(())
         }
     }
+}
+
+/// How many times an empty new password is asked again (as PAM's pam_unix).
+const TRIES: usize = 3;
+
+/// Asks the new password twice, as PAM does: an empty one is asked again (up to
+/// [`TRIES`] times), end of input aborts, a mismatch ends it.
+fn ask_new(ctx: &mut Ctx<'_>) -> Result<Vec<u8>, Error> {
+    for _ in 0..TRIES {
+        let Some(a) = util::ask_password(ctx, "New password: ")? else {
+            return Err(unchanged(ctx, "Password change has been aborted.\n"));
+        };
+        let Some(b) = util::ask_password(ctx, "Retype new password: ")? else {
+            return Err(unchanged(ctx, "Password change has been aborted.\n"));
+        };
+        if a.is_empty() && b.is_empty() {
+            ctx.stderr.write_all(b"No password has been supplied.\n")?;
+            continue;
+        }
+        if a != b {
+            return Err(unchanged(ctx, "Sorry, passwords do not match.\n"));
+        }
+        return Ok(a);
+    }
+    Err(unchanged(ctx, ""))
 }
 
 /// Reports a refused change in PAM's words (after `why`), status 10.
