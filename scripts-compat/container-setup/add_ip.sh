@@ -6,6 +6,7 @@
 # VE_STATE  starting | running | stopped; "starting" also brings the link up and
 #           sets the default routes
 # NETDEV    the interface (venet0)
+# MTU       with VE_STATE=starting: the link's MTU (optional)
 . "${0%/*}/functions"
 
 need_var IP_ADDR
@@ -83,8 +84,11 @@ fi
 if [ "$VE_STATE" = starting ]; then
 	if have_iproute; then
 		ip link set $NETDEV up || error "cannot bring $NETDEV up" $E_CMD
+		if [ -n "$MTU" ]; then
+			ip link set dev $NETDEV mtu "$MTU" || error "cannot set the MTU of $NETDEV" $E_CMD
+		fi
 	else
-		ifconfig $NETDEV up || error "cannot bring $NETDEV up" $E_CMD
+		ifconfig $NETDEV ${MTU:+mtu "$MTU"} up || error "cannot bring $NETDEV up" $E_CMD
 	fi
 fi
 
