@@ -20,10 +20,13 @@ enum Step {
     /// rbox's `ip ARGS` with this stderr and status and no output (for changes that
     /// succeed, which iproute2 could not then repeat).
     Expect(&'static str, &'static str, u8),
+    /// Like `Same`, with rbox run from an empty root holding only the binary (`$D/root`,
+    /// made by an `Sh` step): nothing `ip` prints may come from files.
+    Chroot(&'static str),
     /// A shell command (setup inside the namespace, e.g. a sysctl).
     Sh(&'static str),
 }
-use Step::{Do, Expect, Same, Sh};
+use Step::{Chroot, Do, Expect, Same, Sh};
 
 /// Why this machine cannot run the scenarios, if it cannot.
 fn unavailable() -> Option<String> {
@@ -68,6 +71,10 @@ fn scenario(tag: &str, steps: &[Step]) {
                 "ip {args} >$D/{n}.host.out 2>$D/{n}.host.err; echo $? >$D/{n}.host.rc\n\
                  \"$R\" ip {args} >$D/{n}.rbox.out 2>$D/{n}.rbox.err; echo $? >$D/{n}.rbox.rc\n"
             )),
+            Chroot(args) => script.push_str(&format!(
+                "ip {args} >$D/{n}.host.out 2>$D/{n}.host.err; echo $? >$D/{n}.host.rc\n\
+                 chroot $D/root /rbox ip {args} >$D/{n}.rbox.out 2>$D/{n}.rbox.err; echo $? >$D/{n}.rbox.rc\n"
+            )),
             Sh(cmd) => script.push_str(&format!("{cmd}\n")),
         }
     }
@@ -101,7 +108,7 @@ fn scenario(tag: &str, steps: &[Step]) {
                     "{tag} step {n}: rbox ip {args}"
                 );
             }
-            Same(args) => {
+            Same(args) | Chroot(args) => {
                 for what in ["out", "err", "rc"] {
                     assert_eq!(
                         read(n, "rbox", what),
@@ -411,6 +418,26 @@ fn errors_match_iproute2() {
             Same("frob"),
             Same("-x a"),
             Same("-family foo a"),
+        ],
+    );
+}
+
+#[test]
+fn an_empty_root_prints_the_same() {
+    scenario(
+        "chroot",
+        &[
+            Sh("mkdir $D/root && cp \"$R\" $D/root/rbox"),
+            Do("link set lo up"),
+            Do("link add v0 type veth peer name v1"),
+            Do("addr add 10.0.0.1/24 dev v0"),
+            Do("link set v0 up"),
+            Do("route add 10.9.0.0/16 via 10.0.0.2 proto static"),
+            Chroot("a"),
+            Chroot("-d link"),
+            Chroot("r show table all"),
+            Chroot("-6 r show table all"),
+            Chroot("link set nope up"),
         ],
     );
 }
