@@ -2,7 +2,8 @@
 //! every delay (and at once on a resize), `q` or Ctrl-C to quit. The terminal is given
 //! back on every way out: a guard's `Drop` (normal return, error, panic unwinding), and
 //! SIGTERM/SIGHUP/SIGINT/SIGQUIT are blocked and polled so they end the loop instead of
-//! the process.
+//! the process; once the terminal is restored the guard unblocks them and the pending
+//! one ends top as it would have (status 128+N), so callers still see the signal.
 
 use std::time::{Duration, Instant};
 
