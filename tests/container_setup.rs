@@ -855,33 +855,38 @@ fn compare(case: &Case, reference: &Outcome, rbox: &Outcome) -> Vec<String> {
     diffs
 }
 
-/// Why this machine cannot run the comparison, if it cannot.
+/// Why this machine cannot run the comparison, if it cannot. A missing reference tool
+/// fails on CI (`CI` set: `.ci/run` installs them) and skips elsewhere.
 fn unavailable() -> Option<String> {
     // SAFETY: geteuid has no preconditions.
     if unsafe { libc::geteuid() } != 0 {
         return Some("not root (chroot and namespaces need it)".into());
     }
-    for tool in ["/bin/dash", "/usr/sbin/chroot", "/usr/bin/perl"] {
-        if !Path::new(tool).exists() {
-            return Some(format!("{tool} is missing"));
+    let mut missing: Vec<String> = ["/bin/dash", "/usr/sbin/chroot", "/usr/bin/perl"]
+        .into_iter()
+        .filter(|t| !Path::new(t).exists())
+        .map(String::from)
+        .collect();
+    for tool in [
+        "ip", "ifconfig", "route", "hostname", "mount", "awk", "chpasswd", "useradd", "userdel",
+        "groupadd", "unshare",
+    ] {
+        if !PATH.split(':').any(|d| Path::new(d).join(tool).exists()) {
+            missing.push(tool.to_string());
         }
     }
-    for tool in [
-        "ip",
-        "ifconfig",
-        "route",
-        "chpasswd",
-        "useradd",
-        "groupadd",
-        "unshare",
-        "mountpoint",
-    ] {
-        let found = PATH.split(':').any(|d| Path::new(d).join(tool).exists());
-        if !found {
-            return Some(format!(
-                "{tool} is not installed (the reference run needs it)"
-            ));
-        }
+    let pam = glob::glob("/usr/lib/*/security/pam_unix.so").is_ok_and(|mut g| g.next().is_some())
+        || glob::glob("/lib/*/security/pam_unix.so").is_ok_and(|mut g| g.next().is_some());
+    if !pam {
+        missing.push("pam_unix.so (libpam-modules)".into());
+    }
+    if !missing.is_empty() {
+        let why = format!(
+            "the reference run needs {} (see scripts-compat/README.md)",
+            missing.join(", ")
+        );
+        assert!(std::env::var_os("CI").is_none(), "container_setup: {why}");
+        return Some(why);
     }
     let ok = Command::new("unshare")
         .args(["--net", "--uts", "--mount", "--pid", "--fork", "true"])
