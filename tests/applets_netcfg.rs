@@ -120,7 +120,9 @@ fn addrs(ns: &Ns, dev: &str) -> String {
         .lines()
         .map(|l| {
             let l = l.split_once(": ").map_or(l, |(_, rest)| rest);
-            format!("{}\n", l.split('\\').next().unwrap_or(l).trim_end())
+            // DAD's "tentative" comes and goes with the link state: not checked.
+            let l = l.split('\\').next().unwrap_or(l).replace(" tentative", "");
+            format!("{}\n", l.trim_end())
         })
         .collect()
 }
@@ -236,7 +238,7 @@ fn ifconfig_sets_addresses_flags_and_mtu() {
         addrs(&ns, "v1"),
         "v1    inet 10.3.3.3/16 brd 10.3.255.254 scope global v1\n\
          v1    inet 10.4.4.4/24 brd 10.4.4.255 scope global v1:2\n\
-         v1    inet6 2001:db8::9/64 scope global tentative\n"
+         v1    inet6 2001:db8::9/64 scope global\n"
     );
     let link = ns.sh("ip -o link show v1");
     assert!(link.contains("NOARP,PROMISC,UP"), "{link}");
@@ -244,6 +246,14 @@ fn ifconfig_sets_addresses_flags_and_mtu() {
     assert!(link.contains("link/ether 02:00:00:00:00:09 "), "{link}");
     ok(&["ifconfig", "v1", "del", "2001:db8::9/64"]);
     assert!(!addrs(&ns, "v1").contains("inet6"));
+    // A label taken down loses its address; a bare IPv6 operand is added.
+    ok(&["ifconfig", "v1:2", "down"]);
+    ok(&["ifconfig", "v1", "2001:db8::7/64"]);
+    assert_eq!(
+        addrs(&ns, "v1"),
+        "v1    inet 10.3.3.3/16 brd 10.3.255.254 scope global v1\n\
+         v1    inet6 2001:db8::7/64 scope global\n"
+    );
     ok(&["ifconfig", "v1", "down", "arp", "-promisc"]);
     let link = ns.sh("ip -o link show v1");
     assert!(link.contains("<BROADCAST,MULTICAST,M-DOWN>"), "{link}");
@@ -1080,4 +1090,68 @@ fn resolver_search_list_aaaa_and_timeouts() {
             String::new()
         )
     );
+}
+
+#[test]
+fn ping_prints_statistics_on_sigint() {
+    use std::io::{BufRead, Read};
+    let Some(ns) = Ns::new() else { return };
+    // nsenter without --pid execs the command itself: the child is ping.
+    let mut child = Command::new("nsenter")
+        .args(["-t", &ns.pid, "-n", "-u", "-m", "--"])
+        .arg(rbox())
+        .args(["ping", "-i", "0.2", "127.0.0.1"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("nsenter ping");
+    let pid = child.id() as i32;
+    // Bound the whole run: kill ping if it is still there after a minute.
+    let (done_tx, done_rx) = std::sync::mpsc::channel::<()>();
+    let guard = std::thread::spawn(move || {
+        if done_rx
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .is_err()
+        {
+            // SAFETY: kill(2) on the child we started.
+            unsafe { libc::kill(pid, libc::SIGKILL) };
+        }
+    });
+    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut head = String::new();
+    for _ in 0..3 {
+        out.read_line(&mut head).unwrap();
+    }
+    // SAFETY: kill(2) on the child we started.
+    unsafe { libc::kill(pid, libc::SIGINT) };
+    let mut rest = String::new();
+    out.read_to_string(&mut rest).unwrap();
+    let status = child.wait().unwrap();
+    let _ = done_tx.send(());
+    guard.join().unwrap();
+    let all = mask_times(&(head + &rest));
+    let lines: Vec<&str> = all.lines().collect();
+    assert_eq!(lines[0], "PING 127.0.0.1 (127.0.0.1): 56 data bytes");
+    assert_eq!(lines[1], "64 bytes from 127.0.0.1: seq=0 ttl=64 time=T ms");
+    assert_eq!(lines[2], "64 bytes from 127.0.0.1: seq=1 ttl=64 time=T ms");
+    let stats_at = lines
+        .iter()
+        .position(|l| l.starts_with("--- "))
+        .expect("statistics");
+    assert_eq!(lines[stats_at - 1], "");
+    assert_eq!(lines[stats_at], "--- 127.0.0.1 ping statistics ---");
+    let n = stats_at - 2;
+    let counts = lines[stats_at + 1];
+    assert!(
+        counts == format!("{n} packets transmitted, {n} packets received, 0% packet loss")
+            || counts
+                == format!(
+                    "{} packets transmitted, {n} packets received, {}% packet loss",
+                    n + 1,
+                    100 / (n + 1)
+                ),
+        "{counts}"
+    );
+    assert_eq!(lines[stats_at + 2], "round-trip min/avg/max = T/T/T ms");
+    assert_eq!(status.code(), Some(0));
 }
