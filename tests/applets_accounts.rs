@@ -1313,6 +1313,13 @@ fn su_and_login_errors() {
     p.line("root-pw");
     let screen = p.expect("su: Authentication failure");
     assert_eq!(p.wait_exit(), Some(1), "{screen}");
+    // Ctrl-C at the prompt ends su (the terminal restored), no shell started.
+    let mut p = on_pty(&r, true, &["/suid/su", "alice", "-c", "echo started"]);
+    p.expect("Password: ");
+    p.send("\x03");
+    let screen = p.expect("su: Authentication failure");
+    assert_eq!(p.wait_exit(), Some(1), "{screen}");
+    assert!(!screen.contains("started"), "{screen}");
     // Without a terminal the password is a line of standard input.
     let o = run(
         Command::new("chroot")

@@ -320,22 +320,66 @@ pub fn read_noecho(tty: BorrowedFd<'_>, prompt: &str) -> io::Result<Option<Vec<u
         }
         return Err(e);
     }
+    let old_int = catch_interrupts();
     let mut line = Vec::new();
     let mut byte = [0u8; 1];
     let result = loop {
-        match crate::common::fdio::read(fd, &mut byte) {
-            Ok(0) => break Ok(if line.is_empty() { None } else { Some(line) }),
-            Ok(_) if byte[0] == b'\n' || byte[0] == b'\r' => break Ok(Some(line)),
-            Ok(_) => line.push(byte[0]),
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => break Err(e),
+        // SAFETY: a one-byte read into a valid buffer; EINTR is seen here (not retried)
+        // so that Ctrl-C ends the prompt with the terminal restored.
+        let n = unsafe { libc::read(fd, byte.as_mut_ptr().cast(), 1) };
+        match n {
+            0 => break Ok(if line.is_empty() { None } else { Some(line) }),
+            1 if byte[0] == b'\n' || byte[0] == b'\r' => break Ok(Some(line)),
+            1 => line.push(byte[0]),
+            _ => {
+                let e = io::Error::last_os_error();
+                if e.kind() != io::ErrorKind::Interrupted {
+                    break Err(e);
+                }
+                if INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst) {
+                    break Ok(None);
+                }
+            }
         }
     };
+    restore_interrupts(old_int);
     if let Some(old) = &saved {
         let _ = termios::tcsetattr(tty, SetArg::TCSANOW, old);
     }
     let _ = crate::common::fdio::write_all(fd, b"\n");
     result
+}
+
+/// Set by the prompt's SIGINT/SIGQUIT handler.
+static INTERRUPTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+extern "C" fn note_interrupt(_: libc::c_int) {
+    INTERRUPTED.store(true, std::sync::atomic::Ordering::SeqCst);
+}
+
+/// Handles SIGINT and SIGQUIT without restarting reads (so a prompt can restore the
+/// terminal and give up); returns the old actions.
+fn catch_interrupts() -> Vec<(nix::sys::signal::Signal, nix::sys::signal::SigAction)> {
+    use nix::sys::signal::{SaFlags, SigAction, SigHandler, SigSet, Signal, sigaction};
+    INTERRUPTED.store(false, std::sync::atomic::Ordering::SeqCst);
+    let act = SigAction::new(
+        SigHandler::Handler(note_interrupt),
+        SaFlags::empty(),
+        SigSet::empty(),
+    );
+    [Signal::SIGINT, Signal::SIGQUIT]
+        .into_iter()
+        // SAFETY: the handler only stores to an atomic.
+        .filter_map(|sig| unsafe { sigaction(sig, &act) }.ok().map(|old| (sig, old)))
+        .collect()
+}
+
+/// Puts back the actions [`catch_interrupts`] replaced.
+fn restore_interrupts(old: Vec<(nix::sys::signal::Signal, nix::sys::signal::SigAction)>) {
+    for (sig, act) in old {
+        // SAFETY: restoring the action that was in place before.
+        let _ = unsafe { nix::sys::signal::sigaction(sig, &act) };
+    }
 }
 
 /// Whether the real user is root.
