@@ -236,6 +236,21 @@ fn addresses_on_loopback_and_a_veth_pair() {
             Do("a replace 10.0.0.9/24 dev v0"),
             Do("a change 10.0.0.9/24 dev v0 scope link"),
             Same("-4 a"),
+            // Duplicate address detection on: an address on a down link stays tentative
+            // until the link is up and DAD settles (waited for, at most ten seconds).
+            Sh("echo 1 >/proc/sys/net/ipv6/conf/default/accept_dad"),
+            Do("link add v2 type veth peer name v3"),
+            Do("addr add 2001:db8:9::1/64 dev v2"),
+            Same("-6 a s v2"),
+            Same("a s tentative"),
+            Same("-br -6 a s v2"),
+            Do("link set v3 up"),
+            Do("link set v2 up"),
+            Sh(
+                "i=0; while ip a | grep -q tentative && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done",
+            ),
+            Same("-6 a s v2"),
+            Same("a s tentative"),
         ],
     );
 }
