@@ -505,6 +505,16 @@ fn dmesg_matches_util_linux() {
         (&["-S"], &["dmesg", "-S"]),
         (&["-S", "-s", "20000"], &["dmesg", "-s", "20000"]),
         (&["-S", "-s", "100"], &["dmesg", "-s", "100"]),
+        (&["-x"], &["dmesg", "-x"]),
+        (&["-l", "err,warn"], &["dmesg", "-l", "err,warn"]),
+        (
+            &["-k", "-t", "-l", "info"],
+            &["dmesg", "-k", "-t", "-l", "info"],
+        ),
+        (
+            &["-r", "-l", "notice", "-f", "kern"],
+            &["dmesg", "-r", "-l", "notice", "-f", "kern"],
+        ),
     ] {
         let a = run(&dmesg, ul, b"", &d);
         let b = rb(ours, b"", &d);

@@ -7,11 +7,15 @@ use crate::prelude::*;
 
 /// The `dmesg` applet.
 pub const APPLET: Applet = Applet::new("dmesg", main, Run::Fork)
-    .usage("[-c | -C] [-r | -t] [-D | -E] [-n LEVEL] [-s SIZE]")
+    .usage("[-c | -C] [-r | -t | -x] [-l LEVELS] [-f FACILITIES] [-k] [-u] [-D | -E] [-n LEVEL] [-s SIZE]")
     .help(
         "Print the kernel ring buffer.\n\n\
          -r\t\tRaw records, with their <N> level prefixes\n\
          -t\t\tNo timestamps\n\
+         -x\t\tShow facility and level (kern  :info  : )\n\
+         -l LIST\t\tOnly these levels (emerg..debug or 0-7, comma-separated)\n\
+         -f LIST\t\tOnly these facilities (kern, user, daemon... or numbers)\n\
+         -k, -u\t\tKernel messages only; userspace messages (added to -f)\n\
          -c\t\tClear the buffer after printing it\n\
          -C\t\tClear the buffer, print nothing\n\
          -D, -E\t\tStop or resume printing messages to the console\n\
@@ -22,6 +26,11 @@ pub const APPLET: Applet = Applet::new("dmesg", main, Run::Fork)
 
 const LONGS: &[&str] = &[
     "raw",
+    "decode",
+    "level",
+    "facility",
+    "kernel",
+    "userspace",
     "notime",
     "read-clear",
     "clear",
@@ -43,6 +52,13 @@ const CONSOLE_ON: i32 = 7;
 const CONSOLE_LEVEL: i32 = 8;
 const SIZE_BUFFER: i32 = 10;
 
+/// The facility names, in facility order (util-linux's).
+const FACILITIES: &[&str] = &[
+    "kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news", "uucp", "cron", "authpriv",
+    "ftp", "res0", "res1", "res2", "res3", "local0", "local1", "local2", "local3", "local4",
+    "local5", "local6", "local7",
+];
+
 /// The level names, in level order (util-linux's).
 const LEVELS: &[&str] = &[
     "emerg", "alert", "crit", "err", "warn", "notice", "info", "debug",
@@ -58,14 +74,39 @@ enum Action {
 }
 
 fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
-    let (mut raw, mut notime) = (false, false);
+    let mut layout = Layout::default();
     let mut action = Action::Print;
     let mut size: Option<usize> = None;
     let mut opts = ctx.opts(LONGS);
     while let Some(arg) = opts.next()? {
         match arg {
-            Arg::Short('r') | Arg::Long("raw") => raw = true,
-            Arg::Short('t') | Arg::Long("notime") => notime = true,
+            Arg::Short('r') | Arg::Long("raw") => layout.raw = true,
+            Arg::Short('t') | Arg::Long("notime") => layout.notime = true,
+            Arg::Short('x') | Arg::Long("decode") => layout.decode = true,
+            Arg::Short('l') | Arg::Long("level") => {
+                let v = opts.value()?;
+                let mut set = layout.levels.unwrap_or(0);
+                for item in list_items(&v, "level")? {
+                    let n = level_number(item).ok_or_else(|| unknown("level", item))?;
+                    set |= 1 << n;
+                }
+                layout.levels = Some(set);
+            }
+            Arg::Short('f') | Arg::Long("facility") => {
+                let v = opts.value()?;
+                let mut set = layout.facilities.unwrap_or(0);
+                for item in list_items(&v, "facility")? {
+                    let n = facility_number(item).ok_or_else(|| unknown("facility", item))?;
+                    set |= 1 << n;
+                }
+                layout.facilities = Some(set);
+            }
+            Arg::Short('k') | Arg::Long("kernel") => {
+                layout.facilities = Some(layout.facilities.unwrap_or(0) | 1);
+            }
+            Arg::Short('u') | Arg::Long("userspace") => {
+                layout.facilities = Some(layout.facilities.unwrap_or(0) | !1);
+            }
             Arg::Short('c') | Arg::Long("read-clear") => action = Action::PrintClear,
             Arg::Short('C') | Arg::Long("clear") => action = Action::Clear,
             Arg::Short('D') | Arg::Long("console-off") => action = Action::Console(CONSOLE_OFF, 0),
@@ -82,8 +123,11 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
             other => return Err(opts.unexpected(&other)),
         }
     }
-    if raw && notime {
+    if layout.raw && layout.notime {
         return Err(Error::msg("mutually exclusive arguments: --raw --notime"));
+    }
+    if layout.raw && layout.decode {
+        return Err(Error::msg("mutually exclusive arguments: --raw --decode"));
     }
     match action {
         Action::Clear => {
@@ -104,15 +148,7 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
         READ_ALL
     };
     let buf = read_log(cmd, size).map_err(|e| failed("read kernel buffer failed", &e))?;
-    let out = if raw {
-        let mut o = escape(&buf);
-        if !o.is_empty() && !o.ends_with(b"\n") {
-            o.push(b'\n');
-        }
-        o
-    } else {
-        format(&buf, notime)
-    };
+    let out = render(&buf, &layout);
     ctx.stdout.write_all(&out)?;
     Ok(())
 }
@@ -195,16 +231,51 @@ fn parse_level(v: &[u8]) -> Option<i32> {
         .map(|i| i as i32 + 1)
 }
 
-/// The default layout: each line without its `<N>` prefix (and with `notime`, without
-/// its `[seconds]` stamp), unprintable bytes escaped.
-fn format(buf: &[u8], notime: bool) -> Vec<u8> {
+/// How records are shown and which are.
+#[derive(Default)]
+struct Layout {
+    /// Keep the `<N>` prefixes.
+    raw: bool,
+    /// Drop the `[seconds]` stamps.
+    notime: bool,
+    /// Show facility and level as `kern  :info  : `.
+    decode: bool,
+    /// Only these levels (bit N for level N).
+    levels: Option<u8>,
+    /// Only these facilities (bit N for facility N).
+    facilities: Option<u32>,
+}
+
+/// The records of `buf` as `layout` wants them: without their `<N>` prefix unless raw
+/// (and with `notime`, without their `[seconds]` stamp), filtered by level and
+/// facility, unprintable bytes escaped, a final newline added if missing.
+fn render(buf: &[u8], layout: &Layout) -> Vec<u8> {
     let mut out = Vec::with_capacity(buf.len());
     for line in buf.split_inclusive(|&b| b == b'\n') {
-        let mut l = strip_level(line);
-        if notime {
-            l = strip_time(l);
+        let (prio, mut text) = split_prio(line);
+        let wanted = |set: Option<u32>, n: Option<u32>| {
+            set.is_none_or(|set| n.is_some_and(|n| n < 32 && set & (1 << n) != 0))
+        };
+        if !wanted(layout.levels.map(u32::from), prio.map(|p| p & 7))
+            || !wanted(layout.facilities, prio.map(|p| p >> 3))
+        {
+            continue;
         }
-        out.extend_from_slice(&escape(l));
+        if layout.raw {
+            out.extend_from_slice(&escape(line));
+            continue;
+        }
+        if layout.notime {
+            text = strip_time(text);
+        }
+        if layout.decode
+            && let Some(p) = prio
+        {
+            let fac = FACILITIES.get((p >> 3) as usize).copied().unwrap_or("");
+            let lev = LEVELS[(p & 7) as usize];
+            out.extend_from_slice(format!("{fac:<6}:{lev:<6}: ").as_bytes());
+        }
+        out.extend_from_slice(&escape(text));
     }
     if !out.is_empty() && !out.ends_with(b"\n") {
         out.push(b'\n');
@@ -212,15 +283,58 @@ fn format(buf: &[u8], notime: bool) -> Vec<u8> {
     out
 }
 
-/// The line after a leading `<digits>`.
-fn strip_level(line: &[u8]) -> &[u8] {
+/// The comma-separated items of a `-l`/`-f` list; an empty item is an error.
+fn list_items<'a>(v: &'a [u8], what: &str) -> Result<Vec<&'a [u8]>, Error> {
+    let items: Vec<&[u8]> = v.split(|&b| b == b',').collect();
+    if items.iter().any(|i| i.is_empty()) {
+        return Err(unknown(what, v));
+    }
+    Ok(items)
+}
+
+fn unknown(what: &str, v: &[u8]) -> Error {
+    Error::msg(format!("unknown {what} '{}'", String::from_utf8_lossy(v)))
+}
+
+/// A `-l` level: 0 to 7 or a name.
+fn level_number(v: &[u8]) -> Option<u32> {
+    let s = std::str::from_utf8(v).ok()?;
+    if s.starts_with(|c: char| c.is_ascii_digit()) {
+        return s.parse::<u32>().ok().filter(|n| *n < 8);
+    }
+    LEVELS
+        .iter()
+        .position(|l| l.eq_ignore_ascii_case(s))
+        .map(|i| i as u32)
+}
+
+/// A `-f` facility: a number below 24 or a name.
+fn facility_number(v: &[u8]) -> Option<u32> {
+    let s = std::str::from_utf8(v).ok()?;
+    if s.starts_with(|c: char| c.is_ascii_digit()) {
+        return s
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (*n as usize) < FACILITIES.len());
+    }
+    FACILITIES
+        .iter()
+        .position(|l| l.eq_ignore_ascii_case(s))
+        .map(|i| i as u32)
+}
+
+/// The priority of a leading `<digits>` and the line after it.
+fn split_prio(line: &[u8]) -> (Option<u32>, &[u8]) {
     if let Some(rest) = line.strip_prefix(b"<") {
         let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
         if digits > 0 && rest.get(digits) == Some(&b'>') {
-            return &rest[digits + 1..];
+            let n = std::str::from_utf8(&rest[..digits])
+                .ok()
+                .and_then(|d| d.parse().ok());
+            return (n, &rest[digits + 1..]);
         }
     }
-    line
+    (None, line)
 }
 
 /// The line after a leading `[  seconds.micros]` and the one space that follows it.
@@ -269,19 +383,65 @@ mod tests {
 
     #[test]
     fn formats_records() {
+        let notime = Layout {
+            notime: true,
+            ..Layout::default()
+        };
         let log = b"<5>[    0.000000] Linux version\n<6>[    0.000001]   DMA      [mem]\n\
                     <14>[   12.500000] [Firmware Bug]: x\n<4>no stamp\n";
         assert_eq!(
-            format(log, false),
+            render(log, &Layout::default()),
             b"[    0.000000] Linux version\n[    0.000001]   DMA      [mem]\n\
               [   12.500000] [Firmware Bug]: x\nno stamp\n"
         );
         assert_eq!(
-            format(log, true),
+            render(log, &notime),
             b"Linux version\n  DMA      [mem]\n[Firmware Bug]: x\nno stamp\n"
         );
-        assert_eq!(format(b"<6>[ 1.0] tail", false), b"[ 1.0] tail\n");
-        assert_eq!(format(b"", false), b"");
+        assert_eq!(
+            render(b"<6>[ 1.0] tail", &Layout::default()),
+            b"[ 1.0] tail\n"
+        );
+        assert_eq!(render(b"", &Layout::default()), b"");
+    }
+
+    #[test]
+    fn filters_and_decodes() {
+        let log =
+            b"<3>[    1.000000] an error\n<6>[    2.000000] info\n<14>[    3.000000] from user\n";
+        let only = |levels, facilities, decode| Layout {
+            levels,
+            facilities,
+            decode,
+            ..Layout::default()
+        };
+        assert_eq!(
+            render(log, &only(Some(1 << 3), None, false)),
+            b"[    1.000000] an error\n"
+        );
+        assert_eq!(
+            render(log, &only(None, Some(!1), false)),
+            b"[    3.000000] from user\n"
+        );
+        assert_eq!(
+            render(log, &only(None, None, true)),
+            b"kern  :err   : [    1.000000] an error\nkern  :info  : [    2.000000] info\n\
+              user  :info  : [    3.000000] from user\n"
+        );
+        let raw = Layout {
+            raw: true,
+            levels: Some(1 << 6),
+            ..Layout::default()
+        };
+        assert_eq!(
+            render(log, &raw),
+            b"<6>[    2.000000] info\n<14>[    3.000000] from user\n"
+        );
+        assert_eq!(level_number(b"warn"), Some(4));
+        assert_eq!(level_number(b"7"), Some(7));
+        assert_eq!(level_number(b"8"), None);
+        assert_eq!(facility_number(b"LOCAL7"), Some(23));
+        assert_eq!(facility_number(b"24"), None);
     }
 
     #[test]
