@@ -280,6 +280,29 @@ pub fn parse(block: &[u8; BLOCK]) -> Option<Raw> {
     Some(Raw { member, flag })
 }
 
+/// The map of an old GNU sparse header (`S`) or of one of its extension blocks: up to
+/// `count` (offset, size) pairs of 12-byte octal fields from byte `at`, ending at the
+/// first empty one; `None` when a field is malformed.
+pub fn old_sparse_map(block: &[u8; BLOCK], at: usize, count: usize) -> Option<Vec<(u64, u64)>> {
+    let mut map = Vec::new();
+    for k in 0..count {
+        let off = field(block, at + k * 24, 12);
+        if off.first().is_none_or(|&b| b == 0) {
+            break;
+        }
+        map.push((
+            unsigned(off)?,
+            unsigned(field(block, at + k * 24 + 12, 12))?,
+        ));
+    }
+    Some(map)
+}
+
+/// The real size of an old GNU sparse member and whether extension blocks follow.
+pub fn old_sparse_header(block: &[u8; BLOCK]) -> Option<(u64, bool)> {
+    Some((unsigned(field(block, 483, 12))?, block[482] != 0))
+}
+
 /// Pax extended header values that override the next member's header fields.
 #[derive(Clone, Debug, Default)]
 pub struct Pax {
@@ -299,6 +322,15 @@ pub struct Pax {
     pub uname: Option<Vec<u8>>,
     /// `gname`.
     pub gname: Option<Vec<u8>>,
+    /// GNU sparse members: `GNU.sparse.size` (0.0, 0.1) or `GNU.sparse.realsize` (1.0).
+    pub sparse_size: Option<u64>,
+    /// `GNU.sparse.name` (0.1, 1.0): the member's real name.
+    pub sparse_name: Option<Vec<u8>>,
+    /// The map as offset, size, offset, size...: `GNU.sparse.offset`/`numbytes` pairs
+    /// (0.0) or `GNU.sparse.map` (0.1).
+    pub sparse_map: Vec<u64>,
+    /// `GNU.sparse.major` (1 for 1.0, whose map starts the member's data).
+    pub sparse_major: Option<u64>,
 }
 
 fn dec(v: &[u8]) -> Option<u64> {
@@ -381,6 +413,18 @@ impl Pax {
                 b"gid" => self.gid = dec(value),
                 b"uname" => self.uname = Some(value.to_vec()),
                 b"gname" => self.gname = Some(value.to_vec()),
+                b"GNU.sparse.size" | b"GNU.sparse.realsize" => self.sparse_size = dec(value),
+                b"GNU.sparse.name" => self.sparse_name = Some(value.to_vec()),
+                b"GNU.sparse.major" => self.sparse_major = dec(value),
+                b"GNU.sparse.offset" | b"GNU.sparse.numbytes" => {
+                    self.sparse_map.push(dec(value).unwrap_or(0));
+                }
+                b"GNU.sparse.map" => {
+                    self.sparse_map = value
+                        .split(|&b| b == b',')
+                        .map(|n| dec(n).unwrap_or(0))
+                        .collect();
+                }
                 _ => {}
             }
         }
@@ -390,6 +434,9 @@ impl Pax {
     /// Overrides `m`'s fields with the values this header set.
     pub fn apply(&self, m: &mut Member) {
         if let Some(v) = &self.path {
+            m.name.clone_from(v);
+        }
+        if let Some(v) = &self.sparse_name {
             m.name.clone_from(v);
         }
         if let Some(v) = &self.linkpath {

@@ -47,7 +47,22 @@ pub struct Reader<'r> {
     pad: u64,
     /// Warnings to print (`Skipping to next header`); a warning also fails the run.
     pub notes: Vec<Vec<u8>>,
+    /// The current member's sparse map when it is a GNU sparse file: its data is the
+    /// concatenated chunks, each to be written at its offset, in a file of `real` bytes.
+    pub sparse: Option<Sparse>,
 }
+
+/// Where a sparse member's chunks go.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Sparse {
+    /// (offset, size) of each chunk, in data order.
+    pub map: Vec<(u64, u64)>,
+    /// The file's full size.
+    pub real: u64,
+}
+
+/// The longest sparse map we accept (entries); GNU's own limit is memory.
+const MAX_SPARSE_ENTRIES: usize = 1 << 20;
 
 fn read_full(src: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
     let mut got = 0;
@@ -72,6 +87,7 @@ impl<'r> Reader<'r> {
             remaining: 0,
             pad: 0,
             notes: Vec::new(),
+            sparse: None,
         }
     }
 
@@ -119,6 +135,7 @@ impl<'r> Reader<'r> {
     /// The next member (its data is then read with [`Reader::data`]), or `None` at the end.
     pub fn next(&mut self) -> Result<Option<Member>, Fatal> {
         self.skip()?;
+        self.sparse = None;
         let mut long_name: Option<Vec<u8>> = None;
         let mut long_link: Option<Vec<u8>> = None;
         let mut pax: Option<Pax> = None;
@@ -186,13 +203,96 @@ impl<'r> Reader<'r> {
                     if let Some(p) = &pax {
                         p.apply(&mut m);
                     }
+                    let old_sparse = if raw.flag == b'S' {
+                        Some(self.old_sparse(&b)?)
+                    } else {
+                        None
+                    };
                     let data = if m.kind.has_data() { m.size } else { 0 };
                     self.remaining = data;
                     self.pad = data.div_ceil(BLOCK as u64) * BLOCK as u64 - data;
+                    if let Some(sp) = old_sparse {
+                        m.kind = Kind::File;
+                        self.sparse = Some(sp);
+                    } else if let Some(p) = &pax
+                        && p.sparse_size.is_some()
+                    {
+                        self.sparse = Some(self.pax_sparse(p)?);
+                    }
+                    if let Some(sp) = &self.sparse {
+                        m.size = sp.real;
+                    }
                     return Ok(Some(m));
                 }
             }
         }
+    }
+
+    /// The map of an old GNU sparse header `b`, with its extension blocks read.
+    fn old_sparse(&mut self, b: &[u8; BLOCK]) -> Result<Sparse, Fatal> {
+        let bad = || Fatal::Io(io::Error::from_raw_os_error(libc::EINVAL));
+        let mut map = header::old_sparse_map(b, 386, 4).ok_or_else(bad)?;
+        let (real, mut more) = header::old_sparse_header(b).ok_or_else(bad)?;
+        while more {
+            let ext = self.block()?.ok_or(Fatal::Eof)?;
+            map.extend(header::old_sparse_map(&ext, 0, 21).ok_or_else(bad)?);
+            more = ext[504] != 0;
+            if map.len() > MAX_SPARSE_ENTRIES {
+                return Err(bad());
+            }
+        }
+        Ok(Sparse { map, real })
+    }
+
+    /// The map of a pax sparse member: from the records (0.0, 0.1), or (1.0) from the
+    /// decimal lines that start the member's data, padded to a block.
+    fn pax_sparse(&mut self, p: &Pax) -> Result<Sparse, Fatal> {
+        let bad = || Fatal::Io(io::Error::from_raw_os_error(libc::EINVAL));
+        let real = p.sparse_size.unwrap_or(0);
+        let flat = if p.sparse_major == Some(1) {
+            let mut text = Vec::new();
+            let mut nums: Vec<u64> = Vec::new();
+            let mut want = None;
+            while want.is_none_or(|w| nums.len() < w) {
+                let mut blk = [0u8; BLOCK];
+                let mut got = 0;
+                while got < BLOCK {
+                    let n = self.data(&mut blk[got..])?;
+                    if n == 0 {
+                        return Err(Fatal::Eof);
+                    }
+                    got += n;
+                }
+                text.extend_from_slice(&blk);
+                while let Some(nl) = text.iter().position(|&c| c == b'\n') {
+                    let line: Vec<u8> = text.drain(..=nl).collect();
+                    let v = std::str::from_utf8(&line[..nl])
+                        .ok()
+                        .and_then(|t| t.parse::<u64>().ok())
+                        .ok_or_else(bad)?;
+                    if want.is_none() {
+                        let n = usize::try_from(v).map_err(|_| bad())?;
+                        if n > MAX_SPARSE_ENTRIES {
+                            return Err(bad());
+                        }
+                        want = Some(1 + 2 * n);
+                    }
+                    nums.push(v);
+                    if want.is_some_and(|w| nums.len() == w) {
+                        break;
+                    }
+                }
+                // A number is at most 20 digits: more text without a newline is garbage.
+                if want.is_none_or(|w| nums.len() < w) && text.len() > 64 {
+                    return Err(bad());
+                }
+            }
+            nums.split_off(1)
+        } else {
+            p.sparse_map.clone()
+        };
+        let map = flat.chunks_exact(2).map(|c| (c[0], c[1])).collect();
+        Ok(Sparse { map, real })
     }
 
     /// Reads the current member's data; 0 at its end.
@@ -586,6 +686,81 @@ pub fn extract(o: &TarOpts, rd: &mut Reader<'_>, io: &mut Msgs<'_, '_>) {
     }
 }
 
+/// Writes a sparse member's chunks at their offsets and sizes the file (holes stay
+/// holes); gives the first write error, the reading error being fatal.
+fn write_sparse(
+    f: &std::fs::File,
+    sp: &Sparse,
+    rd: &mut Reader<'_>,
+) -> Result<Option<io::Error>, Fatal> {
+    use std::os::unix::fs::FileExt as _;
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut failed = None;
+    for &(off, len) in &sp.map {
+        let mut done = 0u64;
+        while done < len {
+            let want = usize::try_from((len - done).min(buf.len() as u64)).unwrap_or(buf.len());
+            let n = rd.data(buf.get_mut(..want).unwrap_or_default())?;
+            if n == 0 {
+                return Err(Fatal::Eof);
+            }
+            if failed.is_none()
+                && let Err(e) = f.write_all_at(buf.get(..n).unwrap_or_default(), off + done)
+            {
+                failed = Some(e);
+            }
+            done += n as u64;
+        }
+    }
+    // Data past the map (a malformed member) is skipped with the member.
+    if failed.is_none()
+        && let Err(e) = f.set_len(sp.real)
+    {
+        failed = Some(e);
+    }
+    Ok(failed)
+}
+
+/// `-O` of a sparse member: the chunks with zeros for the holes, `real` bytes in all.
+fn sparse_to_stdout(sp: &Sparse, rd: &mut Reader<'_>, io: &mut Msgs<'_, '_>) -> Result<(), Fatal> {
+    let mut buf = vec![0u8; 64 * 1024];
+    let zeros = vec![0u8; 64 * 1024];
+    let mut at = 0u64;
+    let put = |io: &mut Msgs<'_, '_>, d: &[u8]| -> Result<(), Fatal> {
+        io.data(d).map_err(|e| {
+            report(io, b"stdout", b"Cannot write", &e);
+            Fatal::Io(e)
+        })
+    };
+    let fill = |io: &mut Msgs<'_, '_>, at: &mut u64, to: u64| -> Result<(), Fatal> {
+        while *at < to {
+            let n = usize::try_from((to - *at).min(zeros.len() as u64)).unwrap_or(0);
+            put(io, zeros.get(..n).unwrap_or_default())?;
+            *at += n as u64;
+        }
+        Ok(())
+    };
+    for &(off, len) in &sp.map {
+        if off < at {
+            break;
+        }
+        fill(io, &mut at, off)?;
+        let mut done = 0u64;
+        while done < len {
+            let want = usize::try_from((len - done).min(buf.len() as u64)).unwrap_or(buf.len());
+            let n = rd.data(buf.get_mut(..want).unwrap_or_default())?;
+            if n == 0 {
+                return Err(Fatal::Eof);
+            }
+            io.data(buf.get(..n).unwrap_or_default())
+                .map_err(Fatal::Io)?;
+            done += n as u64;
+        }
+        at = off + len;
+    }
+    fill(io, &mut at, sp.real)
+}
+
 fn report(io: &mut Msgs<'_, '_>, name: &[u8], what: &[u8], e: &io::Error) {
     let mut m = quote(name);
     m.extend_from_slice(b": ");
@@ -640,6 +815,9 @@ impl Extract<'_> {
         io: &mut Msgs<'_, '_>,
     ) -> Result<(), Fatal> {
         if self.o.to_stdout {
+            if let Some(sp) = rd.sparse.clone() {
+                return sparse_to_stdout(&sp, rd, io);
+            }
             if m.kind.has_data() {
                 let mut buf = vec![0u8; 64 * 1024];
                 loop {
@@ -731,19 +909,25 @@ impl Extract<'_> {
                     }
                 };
                 let mut f = std::fs::File::from(fd);
-                let mut buf = vec![0u8; 64 * 1024];
-                let mut failed = None;
-                loop {
-                    let n = rd.data(&mut buf)?;
-                    if n == 0 {
-                        break;
+                let failed = match rd.sparse.clone() {
+                    Some(sp) => write_sparse(&f, &sp, rd)?,
+                    None => {
+                        let mut buf = vec![0u8; 64 * 1024];
+                        let mut failed = None;
+                        loop {
+                            let n = rd.data(&mut buf)?;
+                            if n == 0 {
+                                break;
+                            }
+                            if failed.is_none()
+                                && let Err(e) = f.write_all(buf.get(..n).unwrap_or_default())
+                            {
+                                failed = Some(e);
+                            }
+                        }
+                        failed
                     }
-                    if failed.is_none()
-                        && let Err(e) = f.write_all(buf.get(..n).unwrap_or_default())
-                    {
-                        failed = Some(e);
-                    }
-                }
+                };
                 if let Some(e) = failed {
                     report(io, &m.name, b"Cannot write", &e);
                 }
