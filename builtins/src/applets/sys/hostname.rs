@@ -129,7 +129,7 @@ fn name_from_file(data: &[u8]) -> Option<Vec<u8>> {
             let l = l.split(|&b| b == b'#').next().unwrap_or_default();
             l.split(|b| b.is_ascii_whitespace()).find(|w| !w.is_empty())
         })
-        .last()
+        .next_back()
         .map(<[u8]>::to_vec)
 }
 
