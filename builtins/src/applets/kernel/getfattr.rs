@@ -243,18 +243,23 @@ impl Walker {
                 return Ok(errors);
             }
         };
-        stack.push(id);
-        let len = path.len();
+        // The names are read first and the directory closed, so a deep tree holds no
+        // descriptor per level (readdir order is kept).
+        let mut names = Vec::new();
         for entry in dir {
-            let entry = match entry {
-                Ok(e) => e,
+            match entry {
+                Ok(e) => names.push(e.file_name()),
                 Err(e) => {
                     errors += self.failed(ctx, path, &e)?;
                     break;
                 }
-            };
+            }
+        }
+        stack.push(id);
+        let len = path.len();
+        for name in names {
             path.push(b'/');
-            path.extend_from_slice(entry.file_name().as_bytes());
+            path.extend_from_slice(name.as_bytes());
             errors += self.walk(ctx, path, depth + 1, stack, Some(top_dev))?;
             path.truncate(len);
         }
