@@ -413,6 +413,7 @@ fn show(g: &Global, args: &[String], out: &mut String) -> Res<()> {
     let mut dev: Option<&str> = None;
     let mut only_up = false;
     let mut kind: Option<&str> = None;
+    let mut master: Option<&str> = None;
     let mut i = 0;
     while i < args.len() {
         let a = args[i].as_str();
@@ -420,6 +421,10 @@ fn show(g: &Global, args: &[String], out: &mut String) -> Res<()> {
             only_up = true;
         } else if a == "type" {
             kind = Some(next_arg(args, &mut i)?);
+        } else if a == "master" {
+            master = Some(next_arg(args, &mut i)?);
+        } else if a == "nomaster" {
+            master = Some("");
         } else {
             let name = if a == "dev" {
                 next_arg(args, &mut i)?
@@ -443,6 +448,20 @@ fn show(g: &Global, args: &[String], out: &mut String) -> Res<()> {
     for l in &links.list {
         if dev.is_some_and(|d| l.name() != d) || (only_up && !l.is_up()) {
             continue;
+        }
+        if let Some(m) = master {
+            let mine = l.attrs().u32(libc::IFLA_MASTER).unwrap_or(0);
+            let want = if m.is_empty() {
+                0
+            } else {
+                match links.by_name(m) {
+                    Some(ml) => ml.index as u32,
+                    None => return Err(invarg("Device does not exist\n", m)),
+                }
+            };
+            if mine != want {
+                continue;
+            }
         }
         if let Some(k) = kind {
             let info = l.attrs().nested(libc::IFLA_LINKINFO);

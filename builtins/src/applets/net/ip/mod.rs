@@ -178,6 +178,15 @@ fn run(g: &mut Global, args: &[String], out: &mut String) -> Res<()> {
         } else if matches(o, "-resolve") || matches(o, "-Numeric") {
         } else if matches(o, "-oneline") {
             g.oneline = true;
+        } else if matches(o, "-color") || o.starts_with("-color=") || o.starts_with("-c=") {
+            // `auto` and `never`: plain output (colour would only go to a terminal).
+            // Plain `-c` means always, which this ip does not do.
+            let (_, mode) = o.split_once('=').unwrap_or(("", "always"));
+            if mode != "never" && mode != "auto" {
+                return Err(Fail::usage(format!(
+                    "Option \"{a}\" is not supported: no colour output, try \"-color=never\"."
+                )));
+            }
         } else if matches(o, "-Version") {
             out.push_str(concat!(
                 "ip utility, rbox-",
