@@ -62,6 +62,41 @@ fn have(tool: &str) -> bool {
         .is_ok_and(|s| s.success())
 }
 
+/// The binary under test, copied once per test run (so a rebuild of the target
+/// directory while the tests run cannot pull it away from later roots).
+fn rbox_copy() -> &'static Path {
+    static COPY: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    COPY.get_or_init(|| {
+        let dir = scratch("acct-binary");
+        let p = dir.join("rbox");
+        std::fs::copy(rbox(), &p).unwrap();
+        p
+    })
+}
+
+/// Waits until the freshly copied `path` in the root can be executed: a child that
+/// another test thread forked while the copy's write fd was open holds that fd until
+/// its own exec, and until then exec gives ETXTBSY. Bounded: 100 tries, 50 ms apart.
+fn wait_runnable(r: &Root, path: &str) {
+    for _ in 0..100 {
+        let out = Command::new("chroot")
+            .arg(&r.dir)
+            .args([path, "true"])
+            .output()
+            .unwrap();
+        if out.status.success() {
+            return;
+        }
+        assert!(
+            text(&out.stderr).contains("Text file busy"),
+            "{path}: {}",
+            text(&out.stderr)
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    panic!("{path} stayed busy");
+}
+
 /// A temp root with rbox and the fixture /etc.
 struct Root {
     dir: PathBuf,
@@ -82,7 +117,7 @@ impl Root {
         ] {
             std::fs::create_dir_all(dir.join(d)).unwrap();
         }
-        std::fs::copy(rbox(), dir.join("bin/rbox")).unwrap();
+        std::fs::copy(rbox_copy(), dir.join("bin/rbox")).unwrap();
         let r = Root { dir };
         r.write("etc/passwd", PASSWD, 0o644);
         r.write("etc/shadow", &shadow_text(), 0o640);
@@ -98,6 +133,7 @@ impl Root {
         std::os::unix::fs::chown(r.dir.join("home/alice"), Some(1000), Some(1000)).unwrap();
         r.node("dev/null", 1, 3);
         r.node("dev/tty", 5, 0);
+        wait_runnable(&r, "/bin/rbox");
         let out = Command::new("chroot")
             .arg(&r.dir)
             .args(["/bin/rbox", "--install", "-s", "/bin"])
@@ -1099,6 +1135,7 @@ fn suid_links(r: &Root) {
     for l in ["su", "passwd"] {
         std::os::unix::fs::symlink("rbox", r.path(&format!("suid/{l}"))).unwrap();
     }
+    wait_runnable(r, "/suid/rbox");
 }
 
 /// `chroot [--userspec=1000:1000] ROOT ARGS...` on a pty.

@@ -305,7 +305,9 @@ pub fn open_tty() -> Option<OwnedFd> {
 pub fn read_noecho(tty: BorrowedFd<'_>, prompt: &str) -> io::Result<Option<Vec<u8>>> {
     use nix::sys::termios::{self, LocalFlags, SetArg};
     let fd = tty.as_raw_fd();
-    // Echo goes off before the prompt shows, so nothing typed after it is echoed.
+    // Ctrl-C is caught and echo goes off before the prompt shows, so nothing typed
+    // after it is echoed or kills the process with echo left off.
+    let old_int = catch_interrupts();
     let saved = termios::tcgetattr(tty).ok();
     if let Some(old) = &saved {
         let mut quiet = old.clone();
@@ -318,14 +320,28 @@ pub fn read_noecho(tty: BorrowedFd<'_>, prompt: &str) -> io::Result<Option<Vec<u
         if let Some(old) = &saved {
             let _ = termios::tcsetattr(tty, SetArg::TCSANOW, old);
         }
+        restore_interrupts(old_int);
         return Err(e);
     }
-    let old_int = catch_interrupts();
     let mut line = Vec::new();
     let mut byte = [0u8; 1];
     let result = loop {
-        // SAFETY: a one-byte read into a valid buffer; EINTR is seen here (not retried)
-        // so that Ctrl-C ends the prompt with the terminal restored.
+        // A signal that lands between a check and a blocking read would be lost, so the
+        // read waits in short polls and the flag is looked at between them.
+        if INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst) {
+            break Ok(None);
+        }
+        let mut pfd = libc::pollfd {
+            fd,
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        // SAFETY: poll on one valid pollfd.
+        let ready = unsafe { libc::poll(&mut pfd, 1, 100) };
+        if ready <= 0 {
+            continue;
+        }
+        // SAFETY: a one-byte read into a valid buffer.
         let n = unsafe { libc::read(fd, byte.as_mut_ptr().cast(), 1) };
         match n {
             0 => break Ok(if line.is_empty() { None } else { Some(line) }),
@@ -333,11 +349,8 @@ pub fn read_noecho(tty: BorrowedFd<'_>, prompt: &str) -> io::Result<Option<Vec<u
             1 => line.push(byte[0]),
             _ => {
                 let e = io::Error::last_os_error();
-                if e.kind() != io::ErrorKind::Interrupted {
+                if e.kind() != io::ErrorKind::Interrupted && e.kind() != io::ErrorKind::WouldBlock {
                     break Err(e);
-                }
-                if INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst) {
-                    break Ok(None);
                 }
             }
         }
