@@ -225,6 +225,15 @@ enum Node {
     Other { meta: String },
 }
 
+impl Node {
+    /// Its type, mode, owner (and device numbers or link target).
+    fn meta(&self) -> &str {
+        match self {
+            Node::Dir { meta } | Node::File { meta, .. } | Node::Other { meta } => meta,
+        }
+    }
+}
+
 /// The shell script that runs inside the namespaces (with the host's dash and tools,
 /// outside the chroot): `$1` the work directory, `$2` the side.
 const WRAPPER: &str = r#"set -eu
@@ -846,9 +855,11 @@ fn compare(case: &Case, reference: &Outcome, rbox: &Outcome) -> Vec<String> {
                     diffs.push(d);
                 }
             }
-            (Some(a), Some(b)) if a != b => {
-                diffs.push(format!("/{path}: reference {a:?}, rbox {b:?}"))
-            }
+            (Some(a), Some(b)) if a != b => diffs.push(format!(
+                "/{path}: reference {}, rbox {}",
+                a.meta(),
+                b.meta()
+            )),
             _ => {}
         }
     }
@@ -1032,4 +1043,62 @@ fn shadow_hashes_compare_by_verification() {
     assert_ne!(x, y);
     let (x, y, _) = normalize_shadow(&case, &line("*", 20000), &line("*", 20001), true);
     assert_eq!(x, y);
+}
+
+#[test]
+fn compare_names_every_difference() {
+    let case = parse_case("t", "run a.sh\n").unwrap();
+    let outcome = |status: &str, mode: &str, text: &str, extra: bool| {
+        let mut tree = BTreeMap::new();
+        tree.insert(
+            "etc/hosts".to_string(),
+            Node::File {
+                meta: format!("file {mode} 0:0"),
+                text: text.to_string(),
+            },
+        );
+        if extra {
+            tree.insert(
+                "dev/zero".to_string(),
+                Node::Other {
+                    meta: "char device 1,5 666 0:0".into(),
+                },
+            );
+        }
+        Outcome {
+            steps: vec![StepResult {
+                status: status.into(),
+                stdout: "same\n".into(),
+                ..StepResult::default()
+            }],
+            tree,
+        }
+    };
+    let a = outcome("0", "644", "127.0.0.1 localhost\n", true);
+    assert!(
+        compare(
+            &case,
+            &a,
+            &outcome("0", "644", "127.0.0.1 localhost\n", true)
+        )
+        .is_empty()
+    );
+    let diffs = compare(&case, &a, &outcome("1", "600", "127.0.0.1 other\n", false));
+    assert_eq!(diffs.len(), 4, "{diffs:#?}");
+    assert!(
+        diffs[0].contains("status: reference 0, rbox 1"),
+        "{}",
+        diffs[0]
+    );
+    assert!(
+        diffs[1].contains("/dev/zero: only in the reference run"),
+        "{}",
+        diffs[1]
+    );
+    assert!(
+        diffs[2].contains("reference file 644 0:0, rbox file 600 0:0"),
+        "{}",
+        diffs[2]
+    );
+    assert!(diffs[3].contains("/etc/hosts line 1"), "{}", diffs[3]);
 }
