@@ -342,3 +342,59 @@ fn gnu_sparse_maps_longer_than_one_header() {
         );
     }
 }
+
+/// `tar -cS` writes the same bytes as GNU tar -S (old GNU sparse headers, extension
+/// blocks past four chunks, whole files when there is no hole), and reads them back.
+#[test]
+fn create_sparse_is_gnu_tar_s() {
+    use std::os::unix::fs::FileExt;
+    let d = scratch("tar-sparse-create");
+    let f = std::fs::File::create(d.join("holes")).unwrap();
+    f.set_len(10 << 20).unwrap();
+    f.write_all_at(b"AAAA", 100_000).unwrap();
+    f.write_all_at(b"tail\n", 10 << 20).unwrap();
+    drop(f);
+    let f = std::fs::File::create(d.join("many")).unwrap();
+    f.set_len(30 << 20).unwrap();
+    for i in 1..=30u64 {
+        f.write_all_at(b"x", i * 900_000).unwrap();
+    }
+    drop(f);
+    std::fs::File::create(d.join("allhole"))
+        .unwrap()
+        .set_len(1 << 20)
+        .unwrap();
+    std::fs::write(d.join("small"), "x").unwrap();
+    let files = ["holes", "many", "allhole", "small"];
+    let mut args = vec!["-cSf", "ours.tar", "--mtime=@0", "--owner=0", "--group=0"];
+    args.extend_from_slice(&files);
+    assert_eq!(tar(&d, &args), (0, String::new(), String::new()));
+    args[1] = "gnu.tar";
+    let o = std::process::Command::new("tar")
+        .current_dir(&d)
+        .args(&args)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let ours = std::fs::read(d.join("ours.tar")).unwrap();
+    assert!(ours == std::fs::read(d.join("gnu.tar")).unwrap());
+    assert!(
+        ours.len() < 1 << 20,
+        "holes were stored: {} bytes",
+        ours.len()
+    );
+    std::fs::create_dir(d.join("out")).unwrap();
+    assert_eq!(tar(&d, &["-xf", "ours.tar", "-C", "out"]).0, 0);
+    for f in files {
+        assert!(
+            std::fs::read(d.join("out").join(f)).unwrap() == std::fs::read(d.join(f)).unwrap(),
+            "{f}"
+        );
+    }
+    let (status, _, err) = tar(&d, &["-cSf", "u.tar", "-H", "ustar", "small"]);
+    assert_eq!(status, 2);
+    assert!(
+        err.starts_with("tar: GNU features wanted on incompatible archive format\n"),
+        "{err}"
+    );
+}

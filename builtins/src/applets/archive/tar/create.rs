@@ -131,6 +131,38 @@ pub fn run(ctx: &mut Ctx<'_>, o: &TarOpts) -> Result<u8, Error> {
     Ok(io.status)
 }
 
+/// The data chunks of a file with holes, from `SEEK_DATA`/`SEEK_HOLE`, ending with the
+/// empty chunk at `size` GNU writes; `None` when the file system cannot tell (then it
+/// is stored whole).
+fn sparse_map(e: &Entry<'_>, size: u64) -> Option<Vec<(u64, u64)>> {
+    use std::os::fd::AsRawFd as _;
+    let flags = OFlag::O_RDONLY | OFlag::O_CLOEXEC | OFlag::O_NOCTTY;
+    let fd = openat(e.parent, e.name, flags, Mode::empty()).ok()?;
+    let end = i64::try_from(size).ok()?;
+    let mut map = Vec::new();
+    let mut at: i64 = 0;
+    while at < end {
+        // SAFETY: lseek on an fd owned here, with no memory involved.
+        let data = unsafe { libc::lseek(fd.as_raw_fd(), at, libc::SEEK_DATA) };
+        if data < 0 {
+            if std::io::Error::last_os_error().raw_os_error() == Some(libc::ENXIO) {
+                break;
+            }
+            return None;
+        }
+        // SAFETY: as above.
+        let hole = unsafe { libc::lseek(fd.as_raw_fd(), data, libc::SEEK_HOLE) };
+        if hole < 0 {
+            return None;
+        }
+        let hole = hole.min(end);
+        map.push((u64::try_from(data).ok()?, u64::try_from(hole - data).ok()?));
+        at = hole;
+    }
+    map.push((size, 0));
+    Some(map)
+}
+
 /// The archive name for a path: leading `/` and `../` removed (with GNU's message once).
 fn member_name(c: &mut Creator<'_, '_>, path: &[u8], io: &mut Msgs<'_, '_>) -> Vec<u8> {
     if c.o.absolute {
@@ -285,6 +317,18 @@ impl Creator<'_, '_> {
         } else if self.o.verbose == 1 {
             io.listing(&quote(&as_given));
         }
+        if m.kind == Kind::File
+            && self.o.sparse
+            && self.o.gnu
+            && st.st_blocks.saturating_mul(512) < st.st_size
+            && let Some(map) = sparse_map(e, m.size)
+        {
+            let stored: u64 = map.iter().map(|&(_, len)| len).sum();
+            let h = header::build_sparse(&m, &map, stored);
+            self.put(&h);
+            self.sparse_data(e, &map, stored, shown, io);
+            return Action::Continue;
+        }
         let h = header::build(&m, self.o.gnu);
         self.put(&h);
         if m.kind == Kind::File {
@@ -389,6 +433,61 @@ impl Creator<'_, '_> {
             _ => {}
         }
         Some(m)
+    }
+
+    /// Streams the chunks of a sparse file, `stored` bytes in all (zero-padded if the
+    /// file shrank), then the padding to a whole block.
+    fn sparse_data(
+        &mut self,
+        e: &Entry<'_>,
+        map: &[(u64, u64)],
+        stored: u64,
+        shown: &[u8],
+        io: &mut Msgs<'_, '_>,
+    ) {
+        use std::os::unix::fs::FileExt as _;
+        let flags = OFlag::O_RDONLY | OFlag::O_CLOEXEC | OFlag::O_NOCTTY;
+        let file = openat(e.parent, e.name, flags, Mode::empty()).map(std::fs::File::from);
+        let mut buf = vec![0u8; 64 * 1024];
+        let mut written = 0u64;
+        if let Ok(f) = &file {
+            'chunks: for &(off, len) in map {
+                let mut done = 0u64;
+                while done < len {
+                    let want =
+                        usize::try_from((len - done).min(buf.len() as u64)).unwrap_or(buf.len());
+                    let n = match f.read_at(buf.get_mut(..want).unwrap_or_default(), off + done) {
+                        Ok(0) => break 'chunks,
+                        Ok(n) => n,
+                        Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+                        Err(err) => {
+                            let mut msg = quote(shown);
+                            msg.extend_from_slice(b": Read error: ");
+                            msg.extend_from_slice(crate::error::strerror(&err).as_bytes());
+                            io.error(&msg);
+                            break 'chunks;
+                        }
+                    };
+                    let chunk = buf.get(..n).unwrap_or_default();
+                    if self.write_err.is_none() {
+                        match self.out.write_all(chunk) {
+                            Ok(()) => self.written += n as u64,
+                            Err(err) => self.write_err = Some(err),
+                        }
+                    }
+                    done += n as u64;
+                    written += n as u64;
+                }
+            }
+        }
+        if written < stored {
+            let zeros = vec![0u8; usize::try_from(stored - written).unwrap_or(0)];
+            self.put(&zeros);
+        }
+        let rem = (stored % BLOCK as u64) as usize;
+        if rem != 0 {
+            self.put(&vec![0u8; BLOCK - rem]);
+        }
     }
 
     /// Streams a regular file's data, exactly `m.size` bytes (zero-padded if it shrank).

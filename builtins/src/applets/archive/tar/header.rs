@@ -601,6 +601,41 @@ pub fn build(m: &Member, gnu: bool) -> Vec<u8> {
     out
 }
 
+/// The header of an old GNU sparse member (`S`, as GNU tar `-S` writes it): `m` with
+/// `m.size` the real size, `stored` the data bytes that follow (the chunks of `map`,
+/// concatenated), the first four map entries in the header and the rest in extension
+/// blocks of 21.
+pub fn build_sparse(m: &Member, map: &[(u64, u64)], stored: u64) -> Vec<u8> {
+    let mut head = m.clone();
+    head.kind = Kind::Other(b'S');
+    head.size = stored;
+    let mut out = build(&head, true);
+    let num = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
+    let put_entries = |b: &mut [u8; BLOCK], at: usize, entries: &[(u64, u64)]| {
+        for (k, &(off, len)) in entries.iter().enumerate() {
+            put_number(&mut b[at + k * 24..at + k * 24 + 12], num(off));
+            put_number(&mut b[at + k * 24 + 12..at + k * 24 + 24], num(len));
+        }
+    };
+    let start = out.len() - BLOCK;
+    let mut b = [0u8; BLOCK];
+    b.copy_from_slice(&out[start..]);
+    let (first, rest) = map.split_at(map.len().min(4));
+    put_entries(&mut b, 386, first);
+    b[482] = u8::from(!rest.is_empty());
+    put_number(&mut b[483..495], num(m.size));
+    finish(&mut b);
+    out[start..].copy_from_slice(&b);
+    let mut chunks = rest.chunks(21).peekable();
+    while let Some(c) = chunks.next() {
+        let mut ext = [0u8; BLOCK];
+        put_entries(&mut ext, 0, c);
+        ext[504] = u8::from(chunks.peek().is_some());
+        out.extend_from_slice(&ext);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

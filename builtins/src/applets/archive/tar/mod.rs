@@ -53,7 +53,8 @@ pub const APPLET: Applet = Applet::new("tar", main, Run::Fork)
          --no-recursion\tArchive directories named, not what they hold\n\
          --transform=EXPR, --xform\tRewrite names with sed-style s/RE/REPL/[gixNrRsShH]\n\
          \t(;-separated; flags=... sets r/s/h for the ones after)\n\
-         --show-transformed-names\tWith -v, show names after --transform",
+         --show-transformed-names\tWith -v, show names after --transform\n\
+         -S, --sparse\tStore files with holes as GNU sparse members (GNU format)",
     )
     .error_status(2);
 
@@ -102,6 +103,7 @@ const LONGS: &[&str] = &[
     "show-stored-names",
     "transform",
     "xform",
+    "sparse",
 ];
 
 /// What to do with an existing file on extraction.
@@ -181,6 +183,8 @@ pub struct TarOpts {
     pub transforms: transform::Transforms,
     /// `--show-transformed-names`: `-v` shows names after the transforms.
     pub show_transformed: bool,
+    /// `-S`: store files with holes as GNU sparse members (GNU format, create).
+    pub sparse: bool,
 }
 
 /// Where tar's messages and listings go.
@@ -443,6 +447,7 @@ fn parse(ctx: &mut Ctx<'_>) -> Result<TarOpts, Error> {
         no_recursion: false,
         transforms: transform::Transforms::default(),
         show_transformed: false,
+        sparse: false,
     };
     let mut nul = false;
     let mut op = None;
@@ -525,6 +530,8 @@ fn parse(ctx: &mut Ctx<'_>) -> Result<TarOpts, Error> {
             Arg::Long("show-transformed-names") => o.show_transformed = true,
             Arg::Long("show-stored-names") => o.show_transformed = false,
             Arg::Long("transform" | "xform") => o.transforms.add(&opts.value()?)?,
+            // Reading needs no option: sparse members are recognised by their headers.
+            Arg::Short('S') | Arg::Long("sparse") => o.sparse = true,
             Arg::Long("owner") => o.owner = Some(owner_spec(&opts.value()?, true)?),
             Arg::Long("group") => o.group = Some(owner_spec(&opts.value()?, false)?),
             Arg::Long("mtime") => o.mtime = Some(mtime_spec(&opts.value()?, &o.tz)?),
@@ -542,6 +549,11 @@ fn parse(ctx: &mut Ctx<'_>) -> Result<TarOpts, Error> {
     o.op = op.ok_or_else(|| {
         Error::usage("You must specify one of the '-Acdtrux', '--delete' or '--test-label' options")
     })?;
+    if o.sparse && !o.gnu && o.op == Op::Create {
+        return Err(
+            Error::usage("GNU features wanted on incompatible archive format").with_status(2),
+        );
+    }
     let mut base = None;
     for (is_dir, v) in operands {
         if is_dir {
