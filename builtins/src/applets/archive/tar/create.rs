@@ -516,8 +516,7 @@ impl Creator<'_, '_> {
                             break;
                         }
                     };
-                    let chunk = buf.get(..n).unwrap_or_default().to_vec();
-                    self.put(&chunk);
+                    self.put(buf.get(..n).unwrap_or_default());
                     left -= n as u64;
                 }
             }
