@@ -82,34 +82,31 @@ pub fn parse_route(text: &str) -> Vec<Route4> {
         .collect()
 }
 
-/// How names are given to addresses when not `-n`: /etc/hosts and /etc/networks.
+/// How names are given to addresses when not `-n`: /etc/hosts, never DNS. As in
+/// BusyBox, only gateways and destinations with host bits under their mask are named
+/// (it leaves network names of /etc/networks out of listings).
 pub struct Names {
     hosts: Vec<u8>,
-    networks: Vec<u8>,
 }
 
 impl Names {
-    /// The two files, read once.
+    /// /etc/hosts, read once.
     pub fn load() -> Names {
         Names {
             hosts: resolve::read_hosts(),
-            networks: std::fs::read("/etc/networks").unwrap_or_default(),
         }
     }
 
-    /// The name of `a`: `default`/`*` for 0.0.0.0, a host name when `a` has host bits
-    /// under `mask` (or is a gateway), else a network name; the number without one.
+    /// The name of `a`: `default`/`*` for 0.0.0.0, a host name when `a` is a gateway or
+    /// has host bits under `mask`; the number otherwise or without one.
     fn name(&self, a: Ipv4Addr, mask: Ipv4Addr, gateway: bool) -> String {
         if a.is_unspecified() {
             return if gateway { "*" } else { "default" }.into();
         }
         let host = gateway || u32::from(a) & !u32::from(mask) != 0;
-        let found = if host {
-            resolve::hosts_reverse(&self.hosts, IpAddr::V4(a))
-        } else {
-            resolve::networks_reverse(&self.networks, a)
-        };
-        found.unwrap_or_else(|| a.to_string())
+        host.then(|| resolve::hosts_reverse(&self.hosts, IpAddr::V4(a)))
+            .flatten()
+            .unwrap_or_else(|| a.to_string())
     }
 }
 
@@ -217,8 +214,7 @@ mod tests {
              10.1.2.0        0.0.0.0         255.255.255.0   U     0      0        0 v0\n"
         );
         let names = Names {
-            hosts: b"10.1.2.1 gw.lan\n".to_vec(),
-            networks: b"lan 10.1.2.0\n".to_vec(),
+            hosts: b"10.1.2.1 gw.lan\n10.1.2.0 net.lan\n".to_vec(),
         };
         let t = ipv4(ROUTE, Some(&names), true);
         assert!(t.contains("Flags   MSS Window  irtt Iface\n"), "{t}");
@@ -229,7 +225,7 @@ mod tests {
             "{t}"
         );
         assert!(
-            t.contains("lan             *               255.255.255.0   U "),
+            t.contains("10.1.2.0        *               255.255.255.0   U "),
             "{t}"
         );
         assert_eq!(flag_letters(0x0200 | 0x0020_0000), "!n");
