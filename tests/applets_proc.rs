@@ -554,3 +554,49 @@ fn top_full_screen_gives_the_terminal_back_before_sigterm_ends_it() {
         .split_off(screen.find("top status 143").unwrap_or(0));
     assert!(cooked(&screen), "the terminal stayed raw:\n{screen}");
 }
+
+#[test]
+fn ps_cuts_lines_to_the_terminal_unless_ww() {
+    let long = "x".repeat(150);
+    let kids = Children(vec![
+        Command::new("/bin/sh")
+            .args(["-c", &format!("sleep 300; : {long}")])
+            .stdin(Stdio::null())
+            .spawn()
+            .expect("start sh"),
+    ]);
+    let pid = kids.0[0].id();
+    let d = scratch("ps-pty");
+    let path = format!("{}", support::applet_dir().display());
+    let env = [
+        ("PATH", path.as_str()),
+        ("TERM", "xterm"),
+        ("COLUMNS", "40"),
+    ];
+    let script = format!(
+        "ps h -o pid,args -p {pid}; echo one; ps hw -o pid,args -p {pid}; echo two; ps hww -o pid,args -p {pid} | cat; echo three"
+    );
+    let mut p = pty::Pty::spawn(rbox(), &["sh", "-c", &script], &env, &d);
+    let screen = p.expect("three");
+    assert_eq!(p.wait_exit(), Some(0));
+    let cut = format!("{pid:>5} /bin/sh -c sleep 300; : ");
+    let rows: Vec<&str> = screen.lines().collect();
+    let one = rows.iter().position(|r| *r == "one").expect("one");
+    let two = rows.iter().position(|r| *r == "two").expect("two");
+    // 40 columns on the terminal.
+    assert_eq!(
+        rows[..one].join(""),
+        format!("{cut}{}", "x".repeat(40 - cut.len()))
+    );
+    // w: at least 132.
+    assert_eq!(
+        rows[one + 1..two].join(""),
+        format!("{cut}{}", "x".repeat(132 - cut.len()))
+    );
+    // Not a terminal (a pipe): never cut.
+    assert!(
+        rows[two + 1..]
+            .join("")
+            .starts_with(&format!("{cut}{long}"))
+    );
+}

@@ -244,6 +244,20 @@ mod tests {
     }
 
     #[test]
+    fn a_process_that_is_gone_is_no_row() {
+        let sys = Sys::default();
+        let accounts = Accounts::default();
+        assert!(read(i32::MAX, Need::default(), sys, &accounts).is_none());
+        let me = std::process::id() as i32;
+        let need = Need {
+            cmdline: true,
+            tty: true,
+        };
+        let row = read(me, need, sys, &accounts).expect("this process");
+        assert!(!row.argv.is_empty());
+    }
+
+    #[test]
     fn names_of_threads_and_zombies() {
         let mut r = row();
         assert_eq!(r.args_shown(), b"[sleep]");
