@@ -1228,3 +1228,70 @@ fn route_names_gateways_from_etc_hosts_and_adds_networks_by_name() {
         }
     }
 }
+
+#[test]
+fn works_in_an_empty_root() {
+    let Some(ns) = Ns::new() else { return };
+    let _dns = Dns::start(&ns);
+    let root = scratch("empty-root");
+    // A hard link when the scratch directory is on the same file system, else a copy.
+    if std::fs::hard_link(rbox(), root.join("rbox")).is_err() {
+        std::fs::copy(rbox(), root.join("rbox")).unwrap();
+    }
+    let root_dir = root.clone();
+    let root = root.to_str().unwrap().to_string();
+    let inside = |args: &[&str]| {
+        let mut argv = vec!["chroot", root.as_str(), "/rbox"];
+        argv.extend_from_slice(args);
+        res(&ns.run(&argv))
+    };
+    // No /proc: the ioctls still answer, the counters and IPv6 lines are left out.
+    assert_eq!(
+        inside(&["ifconfig", "lo"]),
+        (
+            0,
+            "lo        Link encap:Local Loopback  \n\
+             \x20         inet addr:127.0.0.1  Mask:255.0.0.0\n\
+             \x20         UP LOOPBACK RUNNING  MTU:65536  Metric:1\n\n"
+                .into(),
+            String::new()
+        )
+    );
+    assert_eq!(
+        inside(&["ifconfig", "v0", "10.1.2.3", "netmask", "255.255.255.0"]).0,
+        0
+    );
+    assert_eq!(inside(&["route", "add", "default", "gw", "10.1.2.1"]).0, 0);
+    assert!(ns.sh("ip route").starts_with("default via 10.1.2.1 dev v0"));
+    assert_eq!(
+        inside(&["route", "-n"]),
+        (
+            1,
+            String::new(),
+            "route: /proc/net/route: No such file or directory\n".into()
+        )
+    );
+    assert_eq!(
+        inside(&["hostname", "box"]),
+        (0, String::new(), String::new())
+    );
+    assert_eq!(inside(&["hostname"]), (0, "box\n".into(), String::new()));
+    // No resolv.conf: the nameserver is 127.0.0.1, where the test's server answers.
+    assert_eq!(
+        inside(&["nslookup", "-type=a", "host.test"]),
+        (
+            0,
+            "Server:\t\t127.0.0.1\nAddress:\t127.0.0.1:53\n\nNon-authoritative answer:\n\
+             Name:\thost.test\nAddress: 10.0.0.1\n\n"
+                .into(),
+            String::new()
+        )
+    );
+    let (status, out, _) = inside(&["ping", "-c", "1", "pinghost.example"]);
+    assert_eq!(status, 0);
+    assert!(
+        out.starts_with("PING pinghost.example (127.0.0.1): 56 data bytes\n"),
+        "{out}"
+    );
+    let _ = std::fs::remove_dir_all(root_dir);
+}

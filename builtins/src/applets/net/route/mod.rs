@@ -15,7 +15,7 @@ pub const APPLET: Applet = Applet::new("route", main, Run::InProc)
     )
     .help(
         "Show or edit the kernel routing tables.\n\n\
-         -n\t\tNumbers only (else names from /etc/hosts and /etc/networks, no DNS)\n\
+         -n\t\tNumbers only (else gateway names from /etc/hosts, no DNS)\n\
          -e\t\tShow MSS, window and initial RTT\n\
          -A inet[6]\tSelect the address family",
     );
