@@ -390,6 +390,44 @@ mod tests {
     }
 
     #[test]
+    fn renders_peer_map_and_no_flags() {
+        let mut i = Iface {
+            name: b"ppp0".to_vec(),
+            flags: 0x1 | 0x10 | 0x40,
+            hwtype: 512,
+            hw: [0; 14],
+            metric: 0,
+            mtu: 1492,
+            txqlen: Some(3),
+            map: (0, 0, 0x300, 11, 0),
+            inet: Some(InetAddrs {
+                addr: "10.0.0.1".parse().unwrap(),
+                dst: "10.0.0.2".parse().unwrap(),
+                brd: "0.0.0.0".parse().unwrap(),
+                mask: "255.255.255.255".parse().unwrap(),
+            }),
+            stats: None,
+        };
+        assert_eq!(
+            render(&i, &[]),
+            "ppp0      Link encap:Point-to-Point Protocol  \n\
+             \x20         inet addr:10.0.0.1  P-t-P:10.0.0.2  Mask:255.255.255.255\n\
+             \x20         UP POINTOPOINT RUNNING  MTU:1492  Metric:1\n\
+             \x20         Interrupt:11 Base address:0x300 \n\n"
+        );
+        i.flags = 0;
+        i.inet = None;
+        i.map = Default::default();
+        i.hwtype = 1;
+        i.hw[..6].copy_from_slice(&[0, 0x1a, 0x2b, 0x3c, 0x4d, 0x5e]);
+        assert_eq!(
+            render(&i, &[]),
+            "ppp0      Link encap:Ethernet  HWaddr 00:1A:2B:3C:4D:5E  \n\
+             \x20         [NO FLAGS]  MTU:1492  Metric:1\n\n"
+        );
+    }
+
+    #[test]
     fn byte_scaling() {
         assert_eq!(scaled(0), "0.0 B");
         assert_eq!(scaled(1536), "1.5 KiB");
