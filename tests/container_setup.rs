@@ -384,11 +384,23 @@ fn prepare(corpus: &Corpus, case: &Case, side: Side) -> PathBuf {
             let bin = root.join("bin");
             fs::create_dir(&bin).unwrap();
             fs::copy(support::rbox(), bin.join("rbox")).unwrap();
-            let out = Command::new("/usr/sbin/chroot")
-                .arg(&root)
-                .args(["/bin/rbox", "--install", "-s", "/bin"])
-                .output()
-                .unwrap();
+            // A child another thread forks while the copy's write fd is open holds it
+            // until its exec: the fresh binary is busy (ETXTBSY) for that moment.
+            let install = || {
+                Command::new("/usr/sbin/chroot")
+                    .arg(&root)
+                    .args(["/bin/rbox", "--install", "-s", "/bin"])
+                    .output()
+                    .unwrap()
+            };
+            let mut out = install();
+            for _ in 0..50 {
+                if out.status.success() || !support::text(&out.stderr).contains("Text file busy") {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(20));
+                out = install();
+            }
             assert!(out.status.success(), "rbox --install in the root: {out:?}");
             if case.mask_ip {
                 let _ = fs::remove_file(bin.join("ip"));
