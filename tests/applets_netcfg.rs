@@ -959,6 +959,28 @@ fn ping_loopback_and_unreachable() {
         res(&ns.rbox(&["ping", "-4", "-c", "1", "::1"])),
         (1, String::new(), "ping: bad address '::1'\n".into())
     );
+    // Unprivileged ping sockets allowed (per namespace): the SOCK_DGRAM path, same lines.
+    ns.sh("echo '0 2147483647' > /proc/sys/net/ipv4/ping_group_range");
+    for (args, addr) in [
+        (&["-c", "1", "127.0.0.1"][..], "127.0.0.1"),
+        (&["-6", "-c", "1", "::1"], "::1"),
+    ] {
+        let mut argv = vec!["ping"];
+        argv.extend_from_slice(args);
+        let o = ns.rbox(&argv);
+        assert_eq!(
+            (res(&o).0, mask_times(&text(&o.stdout))),
+            (
+                0,
+                format!(
+                    "PING {addr} ({addr}): 56 data bytes\n64 bytes from {addr}: seq=0 ttl=64 time=T ms\n{}",
+                    stats(addr, 1, 1)
+                )
+            ),
+            "{args:?}"
+        );
+    }
+    ns.sh("echo '1 0' > /proc/sys/net/ipv4/ping_group_range");
     if have_busybox() {
         let bb = ns.run(&["busybox", "ping", "-c", "2", "-i", "0.2", "127.0.0.1"]);
         assert_eq!(
