@@ -9,8 +9,9 @@ use crate::common::dns::{self, Data, Message, rcode, rtype};
 use crate::common::resolve::{self, Family, QueryError, ResolvConf};
 use crate::prelude::*;
 
-/// The `nslookup` applet.
-pub const APPLET: Applet = Applet::new("nslookup", main, Run::InProc)
+/// The `nslookup` applet (forked: waiting for servers may take timeout x attempts, and
+/// Ctrl-C must be able to end it).
+pub const APPLET: Applet = Applet::new("nslookup", main, Run::Fork)
     .dir(InstallDir::UsrBin)
     .usage("[-type=QUERY_TYPE] [-port=PORT] [-timeout=SECS] [-retry=N] HOST [DNS_SERVER]")
     .help(
