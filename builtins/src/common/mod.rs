@@ -3,6 +3,7 @@
 
 pub mod accountdb;
 pub mod base64;
+pub mod chunkbuf;
 pub mod crypt;
 pub mod dns;
 pub mod escape;

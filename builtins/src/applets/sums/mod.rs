@@ -5,6 +5,7 @@ use std::fs::File;
 use std::io::{self, Read};
 
 use crate::applet::Applet;
+use crate::common::chunkbuf::ChunkBuf;
 use crate::ctx::Input;
 use crate::error::Error;
 
@@ -32,7 +33,7 @@ pub const APPLETS: &[&Applet] = &[
 ];
 
 /// The read size for whole-file passes (hashing, dumping).
-pub(crate) const CHUNK: usize = 128 * 1024;
+pub(crate) use crate::common::chunkbuf::CHUNK;
 
 /// Why a pass over one input stopped: reading it failed (report and go on), or the
 /// consumer failed (a write error: fatal).
@@ -55,7 +56,7 @@ pub(crate) fn each_chunk(
     name: &[u8],
     f: &mut dyn FnMut(&[u8]) -> Result<(), Error>,
 ) -> Result<(), Fail> {
-    let mut spare = SpareBuf::take();
+    let mut spare = ChunkBuf::take();
     let buf = spare.window();
     let mut file;
     let src: &mut dyn Read = if name == b"-" {
@@ -72,47 +73,6 @@ pub(crate) fn each_chunk(
             Err(e) => return Err(Fail::Read(e)),
         };
         f(buf.get(..n).unwrap_or_default()).map_err(Fail::Fatal)?;
-    }
-}
-
-thread_local! {
-    /// The chunk buffer of the last finished pass, kept for the next operand: zeroing a
-    /// fresh 128 KiB per file was most of the cost of hashing many small files.
-    static SPARE: std::cell::Cell<Option<Vec<u8>>> = const { std::cell::Cell::new(None) };
-}
-
-/// A chunk buffer borrowed from [`SPARE`] (or made, when a pass runs inside another) and
-/// handed back when the pass ends.
-struct SpareBuf(Vec<u8>);
-
-/// The alignment of the window reads go into. The kernel copies into a buffer that
-/// starts off a cache line about 3x slower (measured: 128 KiB reads from tmpfs into a
-/// fresh `malloc` block, which the static glibc `mmap`s and hands out 16 bytes into a
-/// page, took 0.2 s per 256 MiB against 0.06 s aligned): md5sum of a big file spent a
-/// quarter of its time there.
-const ALIGN: usize = 64;
-
-impl SpareBuf {
-    fn take() -> SpareBuf {
-        SpareBuf(
-            SPARE
-                .with(|s| s.take())
-                .unwrap_or_else(|| vec![0u8; CHUNK + ALIGN]),
-        )
-    }
-
-    /// The `CHUNK` bytes of the buffer that start on an `ALIGN` boundary (the vector's
-    /// storage never moves, so the window stays put).
-    fn window(&mut self) -> &mut [u8] {
-        let skip = self.0.as_ptr().align_offset(ALIGN).min(ALIGN);
-        self.0.get_mut(skip..skip + CHUNK).unwrap_or_default()
-    }
-}
-
-impl Drop for SpareBuf {
-    fn drop(&mut self) {
-        let buf = std::mem::take(&mut self.0);
-        SPARE.with(|s| s.set(Some(buf)));
     }
 }
 
