@@ -2,6 +2,7 @@
 
 use std::fs::File;
 
+use crate::common::chunkbuf::ChunkBuf;
 use crate::prelude::*;
 
 /// The `cat` applet.
@@ -132,9 +133,10 @@ enum Fail {
 }
 
 fn copy_stdin(ctx: &mut Ctx<'_>, f: Format, state: &mut LineState) -> Result<(), Fail> {
-    let mut buf = vec![0u8; 128 * 1024];
+    let mut spare = ChunkBuf::take();
+    let buf = spare.window();
     loop {
-        let n = ctx.stdin.read(&mut buf).map_err(Fail::Read)?;
+        let n = ctx.stdin.read(buf).map_err(Fail::Read)?;
         if n == 0 {
             return Ok(());
         }
@@ -148,9 +150,10 @@ fn copy_file(
     f: Format,
     state: &mut LineState,
 ) -> Result<(), Fail> {
-    let mut buf = vec![0u8; 128 * 1024];
+    let mut spare = ChunkBuf::take();
+    let buf = spare.window();
     loop {
-        let n = file.read(&mut buf).map_err(Fail::Read)?;
+        let n = file.read(buf).map_err(Fail::Read)?;
         if n == 0 {
             return Ok(());
         }
