@@ -14,9 +14,8 @@
 //! or create entries in it freely.
 
 use std::collections::HashSet;
-use std::ffi::CStr;
 use std::io;
-use std::os::fd::{AsFd, BorrowedFd, IntoRawFd, OwnedFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
 
 use nix::errno::Errno;
 use nix::fcntl::{AT_FDCWD, AtFlags, OFlag, openat};
@@ -221,57 +220,66 @@ fn open_dir(
     Ok(fd)
 }
 
-/// A directory stream from `fdopendir`, closed when dropped.
-struct DirStream(std::ptr::NonNull<libc::DIR>);
-
-impl Drop for DirStream {
-    fn drop(&mut self) {
-        // SAFETY: the pointer came from a successful fdopendir and is closed only here.
-        unsafe { libc::closedir(self.0.as_ptr()) };
-    }
-}
-
-/// Every name in the directory `fd` but `.` and `..` (read through a new fd, so `fd`
-/// keeps its offset and stays usable for `*at` calls).
-fn read_names(fd: BorrowedFd<'_>, sort: bool) -> io::Result<Vec<(Vec<u8>, u8)>> {
-    let flags = OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC;
-    let own = openat(fd, ".", flags, Mode::empty())?;
-    let raw = own.into_raw_fd();
-    // SAFETY: `raw` is an open directory fd this function owns; on success the stream
-    // owns it (closedir closes it), on failure it is closed right below.
-    let dirp = unsafe { libc::fdopendir(raw) };
-    let Some(dirp) = std::ptr::NonNull::new(dirp) else {
-        let err = io::Error::last_os_error();
-        // SAFETY: fdopendir failed, so `raw` is still ours to close, exactly once.
-        unsafe { libc::close(raw) };
-        return Err(err);
-    };
-    let stream = DirStream(dirp);
+/// Every name in the freshly opened directory `fd` but `.` and `..`, with its `d_type`
+/// (`DT_*`), sorted by name bytes when `sort`. Read with `getdents64` on `fd` itself (no
+/// second fd, `fstat` and `fcntl`s of a `fdopendir` stream: four syscalls a directory);
+/// `fd` stays usable for `*at` calls.
+pub fn read_names(fd: BorrowedFd<'_>, sort: bool) -> io::Result<Vec<(Vec<u8>, u8)>> {
+    let mut buf = vec![0u8; 32 * 1024];
     let mut names = Vec::new();
     loop {
-        Errno::clear();
-        // SAFETY: the stream is open until `stream` drops, after this loop.
-        let ent = unsafe { libc::readdir64(stream.0.as_ptr()) };
-        if ent.is_null() {
-            match Errno::last_raw() {
-                0 => break,
-                e => return Err(io::Error::from_raw_os_error(e)),
+        // SAFETY: `buf` is writable for its whole length, which is what the kernel is
+        // told; `fd` is an open directory for the duration of the call.
+        let n = unsafe {
+            libc::syscall(
+                libc::SYS_getdents64,
+                fd.as_raw_fd(),
+                buf.as_mut_ptr(),
+                buf.len(),
+            )
+        };
+        if n < 0 {
+            let err = io::Error::last_os_error();
+            if err.kind() == io::ErrorKind::Interrupted {
+                continue;
             }
+            return Err(err);
         }
-        // SAFETY: readdir64 returned a valid entry whose d_name is NUL-terminated; it
-        // stays valid until the next readdir64 call, and the bytes are copied before it.
-        let name = unsafe { CStr::from_ptr((*ent).d_name.as_ptr()) }.to_bytes();
-        if name != b"." && name != b".." {
-            // SAFETY: as above, the entry is valid until the next readdir64 call.
-            let kind = unsafe { (*ent).d_type };
-            names.push((name.to_vec(), kind));
+        if n == 0 {
+            break;
         }
+        let filled = buf.get(..n as usize).unwrap_or_default();
+        for_each_dirent(filled, |name, kind| {
+            if name != b"." && name != b".." {
+                names.push((name.to_vec(), kind));
+            }
+        });
     }
-    drop(stream);
     if sort {
         names.sort();
     }
     Ok(names)
+}
+
+/// Calls `f(name, d_type)` for each `linux_dirent64` record in `buf` (d_ino: 8 bytes,
+/// d_off: 8, d_reclen: 2, d_type: 1, then the NUL-terminated name).
+fn for_each_dirent(buf: &[u8], mut f: impl FnMut(&[u8], u8)) {
+    let mut at = 0;
+    while let Some(rec) = buf.get(at..) {
+        let Some(&[lo, hi]) = rec.get(16..18) else {
+            break;
+        };
+        let reclen = usize::from(u16::from_ne_bytes([lo, hi]));
+        let (Some(&kind), Some(tail)) = (rec.get(18), rec.get(19..reclen.min(rec.len()))) else {
+            break;
+        };
+        let name = tail.split(|&b| b == 0).next().unwrap_or_default();
+        f(name, kind);
+        if reclen == 0 {
+            break;
+        }
+        at += reclen;
+    }
 }
 
 /// The walk's state: the levels on the way down and the printable path.
