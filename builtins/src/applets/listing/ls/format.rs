@@ -218,10 +218,23 @@ fn time_text(ls: &Lister, e: &Entry) -> String {
         TimeStyle::FullIso => ("%Y-%m-%d %H:%M:%S.%N %z", "%Y-%m-%d %H:%M:%S.%N %z"),
         TimeStyle::Custom(o, n) => (o.as_str(), n.as_str()),
     };
+    let fmt = if recent { new } else { old };
+    // Without nanoseconds in it, the text depends only on the second and the format.
+    let cacheable = !fmt.contains('N');
+    if cacheable
+        && let Some((t, r, text)) = ls.last_time.borrow().as_ref()
+        && *t == when.0
+        && *r == recent
+    {
+        return text.clone();
+    }
     let mut tm = time::localtime(when.0, &ls.tz);
     tm.nsec = u32::try_from(when.1).unwrap_or(0);
-    let text = time::strftime(if recent { new } else { old }.as_bytes(), &tm);
-    String::from_utf8_lossy(&text).into_owned()
+    let text = String::from_utf8_lossy(&time::strftime(fmt.as_bytes(), &tm)).into_owned();
+    if cacheable {
+        *ls.last_time.borrow_mut() = Some((when.0, recent, text.clone()));
+    }
+    text
 }
 
 fn pad_left(out: &mut Vec<u8>, s: &[u8], width: usize) {

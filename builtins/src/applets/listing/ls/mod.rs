@@ -16,10 +16,14 @@ pub use glob::glob_match;
 use std::ffi::OsStr;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
+use std::os::fd::{AsFd, BorrowedFd};
+
+use nix::fcntl::{AT_FDCWD, AtFlags, OFlag};
 use nix::sys::stat::FileStat;
 
 use crate::common::passwd::Accounts;
 use crate::common::time::Tz;
+use crate::common::walk::read_names;
 use crate::error::strerror;
 use crate::prelude::*;
 
@@ -272,6 +276,9 @@ pub struct Lister {
     pub tz: Tz,
     /// The colour table, when colouring.
     pub colors: Option<color::Colors>,
+    /// The last date column made: (seconds, recent, text). Files made together share a
+    /// second, and each `-l` line needs its date twice (the width, the line).
+    pub last_time: std::cell::RefCell<Option<(i64, bool, String)>>,
 }
 
 fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
@@ -293,6 +300,7 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
         need_stat,
         tz: Tz::from_env(ctx.env),
         colors: None,
+        last_time: std::cell::RefCell::new(None),
     };
     if ls.cfg.color {
         ls.colors = Some(color::Colors::from_env(ctx.env));
@@ -645,7 +653,7 @@ fn run(ctx: &mut Ctx<'_>, ls: &mut Lister, mut operands: Vec<Vec<u8>>) -> Result
             });
             continue;
         }
-        let Some(e) = gobble(ctx, ls, op.clone(), op.clone(), None, true) else {
+        let Some(e) = gobble(ctx, ls, op.clone(), op.clone(), None, None) else {
             continue;
         };
         if !ls.cfg.dirs_as_files && e.is_dir() {
@@ -704,15 +712,18 @@ fn run(ctx: &mut Ctx<'_>, ls: &mut Lister, mut operands: Vec<Vec<u8>>) -> Result
 }
 
 /// Looks up one name: stats it as the dereference rules say, reads a link's target for
-/// long listings. `None` (after a message) when it cannot be listed at all.
+/// long listings. `None` (after a message) when it cannot be listed at all. `dir` is the
+/// open directory an entry's `name` is relative to (one path step for the kernel instead
+/// of the whole path); operands (`None`) are looked up by their path.
 fn gobble(
     ctx: &mut Ctx<'_>,
     ls: &Lister,
     name: Vec<u8>,
     path: Vec<u8>,
     dtype: Option<u32>,
-    command_line: bool,
+    dir: Option<BorrowedFd<'_>>,
 ) -> Option<Entry> {
+    let command_line = dir.is_none();
     let mut e = Entry {
         name,
         path,
@@ -732,18 +743,26 @@ fn gobble(
         Deref::Never => false,
     };
     let p = e.path.as_slice();
+    let (at, rel) = match dir {
+        Some(fd) => (fd, e.name.as_slice()),
+        None => (AT_FDCWD, p),
+    };
+    let stat = |at: BorrowedFd<'_>, rel: &[u8]| nix::sys::stat::fstatat(at, rel, AtFlags::empty());
+    let lstat = |at: BorrowedFd<'_>, rel: &[u8]| {
+        nix::sys::stat::fstatat(at, rel, AtFlags::AT_SYMLINK_NOFOLLOW)
+    };
     let r = if follow {
-        match nix::sys::stat::stat(p) {
+        match stat(at, rel) {
             Ok(st) if ls.cfg.deref == Deref::CommandLineDirs && !is_dir_mode(st.st_mode) => {
-                nix::sys::stat::lstat(p)
+                lstat(at, rel)
             }
             Err(nix::errno::Errno::ENOENT) if ls.cfg.deref == Deref::CommandLineDirs => {
-                nix::sys::stat::lstat(p)
+                lstat(at, rel)
             }
             Err(err) if ls.cfg.deref == Deref::Always && !command_line => {
                 // A dangling link inside a directory: reported, then listed as the link.
                 fail_io(ctx, "cannot access", p, &errno_io(err), false);
-                if let Ok(st) = nix::sys::stat::lstat(p) {
+                if let Ok(st) = lstat(at, rel) {
                     e.dtype = Some(st.st_mode & libc::S_IFMT);
                 }
                 return Some(e);
@@ -751,7 +770,7 @@ fn gobble(
             other => other,
         }
     } else {
-        nix::sys::stat::lstat(p)
+        lstat(at, rel)
     };
     if ls.cfg.time == TimeKind::Birth {
         e.birth = birth_time(&e.path, follow);
@@ -765,7 +784,7 @@ fn gobble(
     }
     let is_link = e.kind() == Some(libc::S_IFLNK);
     if is_link && ls.cfg.layout == Layout::Long {
-        match nix::fcntl::readlink(e.path.as_slice()) {
+        match nix::fcntl::readlinkat(at, rel) {
             Ok(t) => e.target = Some(t.into_vec()),
             Err(err) => fail_io(
                 ctx,
@@ -782,9 +801,7 @@ fn gobble(
             || colors_need)
     {
         e.looked_up_target = true;
-        e.target_mode = nix::sys::stat::stat(e.path.as_slice())
-            .ok()
-            .map(|s| s.st_mode);
+        e.target_mode = stat(at, rel).ok().map(|s| s.st_mode);
     }
     Some(e)
 }
@@ -843,16 +860,23 @@ fn list_dir(
     stack: &mut Vec<Pending>,
     active: &mut Vec<(u64, u64)>,
 ) -> Result<(), Error> {
-    let rd = match std::fs::read_dir(OsStr::from_bytes(path)) {
-        Ok(rd) => rd,
+    let flags = OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC | OFlag::O_NONBLOCK;
+    let fd = match nix::fcntl::open(path, flags, nix::sys::stat::Mode::empty()) {
+        Ok(fd) => fd,
         Err(e) => {
-            fail_io(ctx, "cannot open directory", name, &e, command_line);
+            fail_io(
+                ctx,
+                "cannot open directory",
+                name,
+                &errno_io(e),
+                command_line,
+            );
             return Ok(());
         }
     };
     if ls.cfg.recursive {
         // Cycle detection: the directories on the way down from an operand.
-        if let Ok(st) = nix::sys::stat::stat(path) {
+        if let Ok(st) = nix::sys::stat::fstat(&fd) {
             let id = (st.st_dev, st.st_ino);
             if active.contains(&id) {
                 fail(
@@ -880,29 +904,35 @@ fn list_dir(
         ctx.stdout.write_all(&h)?;
     }
     *first = false;
-    let mut entries = Vec::new();
+    let mut names: Vec<(Vec<u8>, Option<u32>)> = Vec::new();
     if ls.cfg.hidden == Hidden::Nothing {
-        for dot in [&b"."[..], b".."] {
-            if let Some(e) = gobble(ctx, ls, dot.to_vec(), entry_path(path, dot), None, false) {
-                entries.push(e);
-            }
-        }
+        names.push((b".".to_vec(), None));
+        names.push((b"..".to_vec(), None));
     }
-    for de in rd {
-        let de = match de {
-            Ok(de) => de,
-            Err(e) => {
-                fail_io(ctx, "reading directory", name, &e, command_line);
-                break;
+    match read_names(fd.as_fd(), false) {
+        Ok(read) => names.extend(
+            read.into_iter()
+                .filter(|(n, _)| !ignored(&ls.cfg, n))
+                .map(|(n, t)| (n, file_type_bits(t))),
+        ),
+        Err(e) => fail_io(ctx, "reading directory", name, &e, command_line),
+    }
+    let fd = fd.as_fd();
+    let mut entries = Vec::with_capacity(names.len());
+    for (n, dtype) in names {
+        // A file system without d_type: the type from lstat (as std's read_dir gives it),
+        // unless the entry is stat'ed anyway.
+        let dots = n == b"." || n == b"..";
+        let dtype = match dtype {
+            None if !dots && !ls.need_stat => {
+                nix::sys::stat::fstatat(fd, n.as_slice(), AtFlags::AT_SYMLINK_NOFOLLOW)
+                    .ok()
+                    .map(|s| s.st_mode & libc::S_IFMT)
             }
+            t => t,
         };
-        let n = de.file_name().into_vec();
-        if ignored(&ls.cfg, &n) {
-            continue;
-        }
-        let dtype = de.file_type().ok().map(file_type_bits);
         let full = entry_path(path, &n);
-        if let Some(e) = gobble(ctx, ls, n, full, dtype, false) {
+        if let Some(e) = gobble(ctx, ls, n, full, dtype, Some(fd)) {
             entries.push(e);
         }
     }
@@ -932,23 +962,19 @@ fn ignored(cfg: &Config, name: &[u8]) -> bool {
         || (cfg.hidden == Hidden::Dots && cfg.hide.iter().any(|p| glob_match(p, name, true)))
 }
 
-fn file_type_bits(t: std::fs::FileType) -> u32 {
-    use std::os::unix::fs::FileTypeExt;
-    if t.is_dir() {
-        libc::S_IFDIR
-    } else if t.is_symlink() {
-        libc::S_IFLNK
-    } else if t.is_fifo() {
-        libc::S_IFIFO
-    } else if t.is_socket() {
-        libc::S_IFSOCK
-    } else if t.is_block_device() {
-        libc::S_IFBLK
-    } else if t.is_char_device() {
-        libc::S_IFCHR
-    } else {
-        libc::S_IFREG
-    }
+/// The `S_IFMT` bits of a directory entry's `d_type`, `None` when the file system does
+/// not say.
+fn file_type_bits(d_type: u8) -> Option<u32> {
+    Some(match d_type {
+        libc::DT_DIR => libc::S_IFDIR,
+        libc::DT_LNK => libc::S_IFLNK,
+        libc::DT_FIFO => libc::S_IFIFO,
+        libc::DT_SOCK => libc::S_IFSOCK,
+        libc::DT_BLK => libc::S_IFBLK,
+        libc::DT_CHR => libc::S_IFCHR,
+        libc::DT_REG => libc::S_IFREG,
+        _ => return None,
+    })
 }
 
 #[cfg(test)]
