@@ -41,6 +41,30 @@ fn applet_by_name_and_through_a_link() {
 }
 
 #[test]
+fn shell_dollar_zero_is_argv0_through_a_link_as_in_dash() {
+    let dir = scratch("sh-argv0");
+    let link = dir.join("sh");
+    std::os::unix::fs::symlink(rbox(), &link).unwrap();
+    let out = run_in(&link, &["-c", "echo $0; nosuch"], b"", &dir);
+    let l = link.display();
+    assert_eq!(text(&out.stdout), format!("{l}\n"));
+    assert_eq!(text(&out.stderr), format!("{l}: 1: nosuch: not found\n"));
+    assert_eq!(out.status.code(), Some(127));
+    // A login shell started as `-sh` (what login and su - do) keeps the dash in $0.
+    use std::os::unix::process::CommandExt;
+    let out = Command::new(&link)
+        .arg0("-sh")
+        .args(["-c", "echo $0"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(text(&out.stdout), "-sh\n");
+    // As `rbox sh`, $0 is plain `sh`.
+    let out = run_rbox(&["sh", "-c", "echo $0"], b"");
+    assert_eq!(text(&out.stdout), "sh\n");
+}
+
+#[test]
 fn unknown_applet_is_127_by_name_and_by_link() {
     let out = run_rbox(&["nosuch", "x"], b"");
     assert_eq!(out.status.code(), Some(127));

@@ -123,9 +123,21 @@ pub fn main(args: &[Vec<u8>], env: &[(Vec<u8>, Vec<u8>)]) -> u8 {
     let mut cflag = false;
     let mut sflag = false;
     // A login shell: started as `-sh` (argv[0]) or with `-l`/`--login`.
-    let mut login = std::env::args_os().next().is_some_and(|a| {
-        rbox_builtins::common::path::basename(a.as_encoded_bytes()).starts_with(b"-")
-    });
+    let argv0 = std::env::args_os().next().map(|a| a.into_encoded_bytes());
+    let base0 = argv0
+        .as_deref()
+        .map(rbox_builtins::common::path::basename)
+        .unwrap_or_default();
+    let mut login = base0.starts_with(b"-");
+    // Started through a link (`/bin/sh`, `-sh`), $0 is argv[0] as dash and ash have it;
+    // as `rbox sh` it stays `sh`.
+    if let Some(a0) = argv0
+        .as_ref()
+        .filter(|_| base0.strip_prefix(b"-").unwrap_or(base0) != b"rbox")
+    {
+        sh.arg0 = a0.clone();
+        sh.name = a0.clone();
+    }
     let mut monitor_given = false;
     while let Some(a) = args.get(i) {
         if a == b"--" || a == b"-" {
