@@ -13,13 +13,43 @@ pub fn rbox() -> &'static Path {
 }
 
 /// A fresh, empty scratch directory, unique per test.
+///
+/// They live under one `rbox-it-PID` folder per test process; the first call sweeps away
+/// the folders of test processes that have ended, so runs do not pile up in $TMPDIR.
 pub fn scratch(tag: &str) -> PathBuf {
     static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    static SWEPT: std::sync::Once = std::sync::Once::new();
+    SWEPT.call_once(sweep_ended_runs);
     let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let dir = std::env::temp_dir().join(format!("rbox-it-{}-{tag}-{n}", std::process::id()));
+    let dir = std::env::temp_dir()
+        .join(format!("rbox-it-{}", std::process::id()))
+        .join(format!("{tag}-{n}"));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("create scratch dir");
     dir
+}
+
+/// Removes `$TMPDIR/rbox-it-PID*` left by test processes that no longer run.
+fn sweep_ended_runs() {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let Some(rest) = name.to_str().and_then(|n| n.strip_prefix("rbox-it-")) else {
+            continue;
+        };
+        let digits = rest.split('-').next().unwrap_or_default();
+        let Ok(pid) = digits.parse::<i32>() else {
+            continue;
+        };
+        // SAFETY: kill with signal 0 only checks whether the process exists.
+        let gone = unsafe { libc::kill(pid, 0) } != 0
+            && std::io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH);
+        if gone {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
 }
 
 /// A directory holding a symlink to rbox for every applet (made once per test binary).
