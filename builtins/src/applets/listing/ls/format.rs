@@ -1,6 +1,8 @@
 //! Turning entries into text: `-l` lines with GNU's per-listing column widths, names in
 //! the chosen quoting style, indicators (`-F`, `-p`) and the `total` line.
 
+use std::borrow::Cow;
+
 use nix::sys::stat::FileStat;
 
 use super::{Config, Entry, Indicator, Layout, Lister, Quoting, TimeKind, TimeStyle, columns};
@@ -108,6 +110,8 @@ impl Widths {
                 let (ma, mi) = dev_numbers(st.st_rdev);
                 w.major = w.major.max(digits(ma));
                 w.minor = w.minor.max(digits(mi));
+            } else if cfg.human == 0 {
+                w.size = w.size.max(digits(st.st_size.max(0) as u64));
             } else {
                 w.size = w.size.max(size_text(cfg, st).len());
             }
@@ -172,23 +176,18 @@ fn size_text(cfg: &Config, st: &FileStat) -> String {
 }
 
 /// A user name (left-aligned) or number (right-aligned, as GNU pads ids without names).
-fn owner_text(ls: &Lister, uid: u32) -> (Vec<u8>, bool) {
-    match &ls.accounts {
-        Some(a) => match a.user_by_uid(uid) {
-            Some(u) => (u.name.clone(), false),
-            None => (uid.to_string().into_bytes(), true),
-        },
-        None => (uid.to_string().into_bytes(), true),
+/// (Borrowed from the account table: two lookups per `-l` line, no copies.)
+fn owner_text(ls: &Lister, uid: u32) -> (Cow<'_, [u8]>, bool) {
+    match ls.accounts.as_ref().and_then(|a| a.user_by_uid(uid)) {
+        Some(u) => (Cow::Borrowed(u.name.as_slice()), false),
+        None => (Cow::Owned(uid.to_string().into_bytes()), true),
     }
 }
 
-fn group_text(ls: &Lister, gid: u32) -> (Vec<u8>, bool) {
-    match &ls.accounts {
-        Some(a) => match a.group_by_gid(gid) {
-            Some(g) => (g.name.clone(), false),
-            None => (gid.to_string().into_bytes(), true),
-        },
-        None => (gid.to_string().into_bytes(), true),
+fn group_text(ls: &Lister, gid: u32) -> (Cow<'_, [u8]>, bool) {
+    match ls.accounts.as_ref().and_then(|a| a.group_by_gid(gid)) {
+        Some(g) => (Cow::Borrowed(g.name.as_slice()), false),
+        None => (Cow::Owned(gid.to_string().into_bytes()), true),
     }
 }
 
@@ -242,6 +241,24 @@ fn pad_left(out: &mut Vec<u8>, s: &[u8], width: usize) {
     out.extend_from_slice(s);
 }
 
+/// `n` in decimal, right-aligned in `width` columns (no `String` per number).
+fn pad_number(out: &mut Vec<u8>, n: u64, width: usize) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut n = n;
+    loop {
+        at -= 1;
+        if let Some(d) = digits.get_mut(at) {
+            *d = b'0' + (n % 10) as u8;
+        }
+        n /= 10;
+        if n == 0 || at == 0 {
+            break;
+        }
+    }
+    pad_left(out, digits.get(at..).unwrap_or_default(), width);
+}
+
 fn pad_right(out: &mut Vec<u8>, s: &[u8], width: usize) {
     out.extend_from_slice(s);
     out.resize(out.len() + width.saturating_sub(s.len()), b' ');
@@ -267,7 +284,7 @@ fn long_line(ls: &mut Lister, e: &Entry, w: &Widths, align: bool, out: &mut Vec<
         Some(st) => {
             out.extend_from_slice(&format_mode(st.st_mode));
             out.push(b' ');
-            pad_left(out, st.st_nlink.to_string().as_bytes(), w.nlink);
+            pad_number(out, st.st_nlink, w.nlink);
             out.push(b' ');
             if cfg.owner {
                 let (name, numeric) = owner_text(ls, st.st_uid);
@@ -294,6 +311,8 @@ fn long_line(ls: &mut Lister, e: &Entry, w: &Widths, align: bool, out: &mut Vec<
                 pad_left(out, ma.to_string().as_bytes(), w.major);
                 out.extend_from_slice(b", ");
                 pad_left(out, mi.to_string().as_bytes(), w.minor);
+            } else if cfg.human == 0 {
+                pad_number(out, st.st_size.max(0) as u64, w.size);
             } else {
                 pad_left(out, size_text(cfg, st).as_bytes(), w.size);
             }
@@ -579,4 +598,20 @@ fn shell_quote(name: &[u8], style: Quoting) -> Vec<u8> {
     }
     out.push(b'\'');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_right_aligned_in_their_width() {
+        let mut out = Vec::new();
+        for (n, w) in [(0, 3), (7, 1), (1234, 2), (u64::MAX, 0)] {
+            pad_number(&mut out, n, w);
+            out.push(b'|');
+        }
+        assert_eq!(out, b"  0|7|1234|18446744073709551615|");
+        assert_eq!(digits(u64::MAX), 20);
+    }
 }
