@@ -36,10 +36,12 @@ fn sleep_binary() -> &'static str {
 }
 
 /// Starts `sleep SECS` and waits (bounded) until it is asleep, so its state is `S` (its
-/// own process group: never a terminal's foreground `+`).
+/// own process group: never a terminal's foreground `+`). Callers hold it in a
+/// [`Children`] guard, which kills and reaps it.
+#[allow(clippy::zombie_processes)]
 fn start_sleep(secs: &str) -> Child {
     use std::os::unix::process::CommandExt;
-    let child = Command::new(sleep_binary())
+    let mut child = Command::new(sleep_binary())
         .arg(secs)
         .process_group(0)
         .stdin(Stdio::null())
@@ -60,10 +62,11 @@ fn start_sleep(secs: &str) -> Child {
         {
             return child;
         }
-        assert!(
-            Instant::now() < deadline,
-            "sleep never went to sleep: {stat}"
-        );
+        if Instant::now() >= deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("sleep never went to sleep: {stat}");
+        }
         std::thread::sleep(Duration::from_millis(10));
     }
 }
