@@ -1,6 +1,7 @@
 //! `cat`: concatenate files to standard output.
 
 use std::fs::File;
+use std::os::fd::RawFd;
 
 use crate::common::chunkbuf::ChunkBuf;
 use crate::prelude::*;
@@ -150,6 +151,12 @@ fn copy_file(
     f: Format,
     state: &mut LineState,
 ) -> Result<(), Fail> {
+    if f.is_plain()
+        && let Some(out) = ctx.stdout.raw_fd()
+        && send_file(ctx, out, &file)? == Sent::All
+    {
+        return Ok(());
+    }
     let mut spare = ChunkBuf::take();
     let buf = spare.window();
     loop {
@@ -158,6 +165,46 @@ fn copy_file(
             return Ok(());
         }
         emit(ctx, &buf[..n], f, state)?;
+    }
+}
+
+/// What [`send_file`] did.
+#[derive(PartialEq)]
+enum Sent {
+    /// The whole file went out.
+    All,
+    /// Nothing was sent: the kernel cannot splice this pair (an `O_APPEND` or terminal
+    /// output, an input without `splice_read`); the read/write loop does it.
+    Unsupported,
+}
+
+/// Copies the rest of `file` to the fd `out` with `sendfile`, in the kernel without a
+/// trip through a user buffer (as busybox's cat does), after what `ctx.stdout` holds.
+fn send_file(ctx: &mut Ctx<'_>, out: RawFd, file: &File) -> Result<Sent, Fail> {
+    use std::os::fd::AsRawFd;
+    ctx.stdout.flush().map_err(Fail::Write)?;
+    let mut sent_any = false;
+    loop {
+        // SAFETY: both are open fds for the call; a null offset means "from the file's
+        // position, advancing it", no memory of ours is touched.
+        let n = unsafe { libc::sendfile(out, file.as_raw_fd(), std::ptr::null_mut(), 1 << 30) };
+        if n > 0 {
+            sent_any = true;
+            continue;
+        }
+        if n == 0 {
+            return Ok(Sent::All);
+        }
+        let err = std::io::Error::last_os_error();
+        match err.raw_os_error() {
+            Some(libc::EINTR) => {}
+            Some(libc::EINVAL | libc::ENOSYS | libc::EOPNOTSUPP | libc::EAGAIN) if !sent_any => {
+                return Ok(Sent::Unsupported);
+            }
+            // EIO is the input failing; anything else is the output's.
+            Some(libc::EIO) => return Err(Fail::Read(err)),
+            _ => return Err(Fail::Write(err)),
+        }
     }
 }
 
