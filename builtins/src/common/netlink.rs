@@ -527,6 +527,47 @@ impl Socket {
     }
 }
 
+/// `ifinfomsg` is 16 bytes: family, pad, type, index, flags, change.
+pub const IFINFO_LEN: usize = 16;
+
+/// Dumps every link (`RTM_GETLINK`, `AF_UNSPEC`): one `RTM_NEWLINK` message each, its
+/// attributes after [`IFINFO_LEN`] bytes (for the applets that only read links).
+pub fn link_dump(sock: &mut Socket) -> Result<Vec<Message>, NlError> {
+    let links = sock.dump(Request::new(
+        libc::RTM_GETLINK,
+        libc::NLM_F_DUMP as u16,
+        &[0; IFINFO_LEN],
+    ))?;
+    Ok(links
+        .into_iter()
+        .filter(|m| m.ty == libc::RTM_NEWLINK)
+        .collect())
+}
+
+/// The interface index of a link message (`ifi_index`).
+pub fn link_index(m: &Message) -> i32 {
+    u32_at(&m.payload, 4) as i32
+}
+
+/// The `IFF_*` flags of a link message (`ifi_flags`).
+pub fn link_flags(m: &Message) -> u32 {
+    u32_at(&m.payload, 8)
+}
+
+/// Index and name (`IFLA_IFNAME`) of every link, in dump order.
+pub fn link_names(sock: &mut Socket) -> Result<Vec<(i32, Vec<u8>)>, NlError> {
+    Ok(link_dump(sock)?
+        .iter()
+        .map(|m| {
+            let name = AttrTable::new(m.attrs(IFINFO_LEN))
+                .str(libc::IFLA_IFNAME)
+                .unwrap_or_default()
+                .to_vec();
+            (link_index(m), name)
+        })
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -642,6 +683,13 @@ mod tests {
         assert_eq!(t.get(libc::IFLA_QDISC), None);
         // A bogus length ends the walk instead of reading out of bounds.
         assert_eq!(Attrs::new(&[200, 0, 1, 0, 9]).count(), 0);
+    }
+
+    #[test]
+    fn link_names_include_loopback() {
+        let mut s = Socket::route().unwrap();
+        let names = link_names(&mut s).unwrap();
+        assert!(names.iter().any(|(i, n)| *i > 0 && n == b"lo"), "{names:?}");
     }
 
     #[test]
