@@ -2,6 +2,7 @@
 //! and delete routes with the SIOCADDRT/SIOCDELRT ioctls, as net-tools and BusyBox do.
 
 pub mod edit;
+pub mod rtnl;
 pub mod show;
 
 use crate::prelude::*;
@@ -68,13 +69,9 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
     match rest.split_first() {
         None => {
             let text = if v6 {
-                show::ipv6(
-                    &std::fs::read_to_string("/proc/net/ipv6_route")
-                        .map_err(|e| Error::io(b"/proc/net/ipv6_route", &e))?,
-                )
+                show::ipv6(&table_text("/proc/net/ipv6_route", rtnl::ipv6_route_file)?)
             } else {
-                let proc = std::fs::read_to_string("/proc/net/route")
-                    .map_err(|e| Error::io(b"/proc/net/route", &e))?;
+                let proc = table_text("/proc/net/route", rtnl::route_file)?;
                 let names = (!numeric).then(show::Names::load);
                 show::ipv4(&proc, names.as_ref(), extended)
             };
@@ -98,5 +95,23 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
                 edit::ipv4(add, words)
             }
         }
+    }
+}
+
+/// The text of the /proc table at `path`, or, when it cannot be read (a root without
+/// /proc), the same text rebuilt from an rtnetlink dump by `rebuild`.
+fn table_text(
+    path: &str,
+    rebuild: fn() -> Result<String, crate::common::netlink::NlError>,
+) -> Result<String, Error> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(text),
+        Err(e) => rebuild().map_err(|nl| {
+            Error::msg(format!(
+                "{path}: {}; rtnetlink: {}",
+                crate::error::strerror(&e),
+                crate::error::strerror(&nl.io())
+            ))
+        }),
     }
 }
