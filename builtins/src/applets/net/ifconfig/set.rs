@@ -103,6 +103,13 @@ fn mac(word: &[u8]) -> Option<[u8; 6]> {
 /// Applies the settings `words` to interface `name`.
 pub fn apply(sock: &Sock, name: &[u8], words: &[Vec<u8>]) -> Result<(), Error> {
     let (mut set, mut clear) = (0u16, 0u16);
+    // net-tools takes an address family word first (`IF inet6 add ADDR`, `IF inet ADDR`);
+    // `inet6` makes a bare address an IPv6 one.
+    let (six_only, words) = match words.split_first() {
+        Some((f, rest)) if f == b"inet" => (false, rest),
+        Some((f, rest)) if f == b"inet6" => (true, rest),
+        _ => (false, words),
+    };
     let mut it = words.iter();
     let missing = |w: &str| Error::usage(format!("'{w}' needs an argument"));
     let put_inet = |r: u64, a: Ipv4Addr| -> Result<(), Error> {
@@ -156,7 +163,7 @@ pub fn apply(sock: &Sock, name: &[u8], words: &[Vec<u8>]) -> Result<(), Error> {
             }
             "add" | "del" => {
                 let a = arg()?;
-                if let Some(v4) = resolve::inet_aton(a).filter(|_| w == "add") {
+                if let Some(v4) = resolve::inet_aton(a).filter(|_| w == "add" && !six_only) {
                     put_inet(req::SIOCSIFADDR, v4)?;
                     continue;
                 }
@@ -172,7 +179,7 @@ pub fn apply(sock: &Sock, name: &[u8], words: &[Vec<u8>]) -> Result<(), Error> {
                 six.call(r, &mut q)?;
             }
             _ => {
-                if word.contains(&b':') && inet6(word).is_ok() {
+                if six_only || (word.contains(&b':') && inet6(word).is_ok()) {
                     let (addr, plen) = inet6(word)?;
                     let six = Sock::new(true)?;
                     let index = ifindex(&six, name)?;
