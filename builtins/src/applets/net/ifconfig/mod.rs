@@ -1,7 +1,8 @@
 //! `ifconfig`: list interfaces in the classic net-tools/BusyBox format, or configure one
 //! (IPv4 address, netmask, broadcast, point-to-point, flags, MTU, MAC, IPv6 `add`/`del`)
-//! through socket ioctls; no netlink.
+//! through socket ioctls; rtnetlink only stands in for /proc in a root without it.
 
+pub mod rtnl;
 pub mod set;
 pub mod show;
 pub mod sockio;

@@ -40,8 +40,11 @@ pub fn parse_dev(text: &[u8]) -> Vec<(Vec<u8>, Stats)> {
     out
 }
 
-/// One /proc/net/if_inet6 entry: address, prefix length, scope, interface name.
-pub fn parse_if_inet6(text: &[u8]) -> Vec<(Ipv6Addr, u32, u32, Vec<u8>)> {
+/// An IPv6 address entry: address, prefix length, scope bits, interface name.
+pub type Inet6Entry = (Ipv6Addr, u32, u32, Vec<u8>);
+
+/// The /proc/net/if_inet6 entries.
+pub fn parse_if_inet6(text: &[u8]) -> Vec<Inet6Entry> {
     let mut out = Vec::new();
     for line in text.split(|&b| b == b'\n') {
         let f: Vec<&[u8]> = line
@@ -214,7 +217,7 @@ fn scaled(n: u64) -> String {
 }
 
 /// The listing of one interface, ending with its blank line.
-pub fn render(i: &Iface, inet6: &[(Ipv6Addr, u32, u32, Vec<u8>)]) -> String {
+pub fn render(i: &Iface, inet6: &[Inet6Entry]) -> String {
     let mut s = String::new();
     let name = String::from_utf8_lossy(&i.name);
     let (title, print) = hw_title(i.hwtype);
@@ -314,10 +317,49 @@ pub fn render(i: &Iface, inet6: &[(Ipv6Addr, u32, u32, Vec<u8>)]) -> String {
     s
 }
 
+/// The route socket in `slot`, opened on first use.
+fn route_socket(
+    slot: &mut Option<crate::common::netlink::Socket>,
+) -> Result<&mut crate::common::netlink::Socket, crate::common::netlink::NlError> {
+    if slot.is_none() {
+        *slot = Some(crate::common::netlink::Socket::route()?);
+    }
+    Ok(slot.as_mut().expect("just opened"))
+}
+
 /// The listing: every interface (`all`) or the up ones, or just `only`.
+///
+/// Counters come from /proc/net/dev and IPv6 addresses from /proc/net/if_inet6, or, when
+/// those cannot be read (a root without /proc), from rtnetlink, giving the same listing.
+/// A whole listing fails when neither source names the interfaces; one interface is
+/// then shown without counters. IPv6 addresses of an interface are shown in address
+/// order: the file's order is a hash order the kernel seeds anew in every namespace.
 pub fn list(sock: &Sock, all: bool, only: Option<&[u8]>) -> Result<String, Error> {
-    let dev = parse_dev(&std::fs::read("/proc/net/dev").unwrap_or_default());
-    let inet6 = parse_if_inet6(&std::fs::read("/proc/net/if_inet6").unwrap_or_default());
+    let mut nl = None;
+    let dev = match std::fs::read("/proc/net/dev") {
+        Ok(text) => Ok(parse_dev(&text)),
+        Err(e) => route_socket(&mut nl)
+            .and_then(super::rtnl::devices)
+            .map_err(|nl| {
+                format!(
+                    "/proc/net/dev: {}; rtnetlink: {}",
+                    crate::error::strerror(&e),
+                    crate::error::strerror(&nl.io())
+                )
+            }),
+    };
+    let mut inet6 = match std::fs::read("/proc/net/if_inet6") {
+        Ok(text) => parse_if_inet6(&text),
+        Err(_) => route_socket(&mut nl)
+            .and_then(super::rtnl::inet6)
+            .unwrap_or_default(),
+    };
+    inet6.sort_by_key(|e| (e.0, e.1));
+    let dev = match (dev, only) {
+        (Ok(d), _) => d,
+        (Err(_), Some(_)) => Vec::new(),
+        (Err(why), None) => return Err(Error::msg(why)),
+    };
     let stats_of = |n: &[u8]| dev.iter().find(|(d, _)| d == n).map(|(_, s)| s.clone());
     if let Some(name) = only {
         let i = fetch(sock, name, stats_of(name)).map_err(|e| {
