@@ -1267,17 +1267,12 @@ fn works_in_an_empty_root() {
         argv.extend_from_slice(args);
         res(&ns.run(&argv))
     };
-    // No /proc: the ioctls still answer, the counters and IPv6 lines are left out.
-    assert_eq!(
-        inside(&["ifconfig", "lo"]),
-        (
-            0,
-            "lo        Link encap:Local Loopback  \n\
-             \x20         inet addr:127.0.0.1  Mask:255.0.0.0\n\
-             \x20         UP LOOPBACK RUNNING  MTU:65536  Metric:1\n\n"
-                .into(),
-            String::new()
-        )
+    // No /proc: the ioctls still answer, counters and IPv6 lines come from rtnetlink.
+    let lo = inside(&["ifconfig", "lo"]);
+    assert_eq!(lo, res(&ns.rbox(&["ifconfig", "lo"])));
+    assert!(
+        lo.1.contains("inet6 addr: ::1/128 Scope:Host\n") && lo.1.contains("RX packets:"),
+        "{lo:?}"
     );
     assert_eq!(
         inside(&["ifconfig", "v0", "10.1.2.3", "netmask", "255.255.255.0"]).0,
@@ -1285,13 +1280,13 @@ fn works_in_an_empty_root() {
     );
     assert_eq!(inside(&["route", "add", "default", "gw", "10.1.2.1"]).0, 0);
     assert!(ns.sh("ip route").starts_with("default via 10.1.2.1 dev v0"));
-    assert_eq!(
-        inside(&["route", "-n"]),
-        (
-            1,
-            String::new(),
-            "route: /proc/net/route: No such file or directory\n".into()
-        )
+    let table = inside(&["route", "-n"]);
+    assert_eq!(table, res(&ns.rbox(&["route", "-n"])));
+    assert!(
+        table.1.contains(
+            "0.0.0.0         10.1.2.1        0.0.0.0         UG    0      0        0 v0\n"
+        ),
+        "{table:?}"
     );
     assert_eq!(
         inside(&["hostname", "box"]),
@@ -1316,4 +1311,200 @@ fn works_in_an_empty_root() {
         "{out}"
     );
     let _ = std::fs::remove_dir_all(root_dir);
+}
+
+/// A directory holding only the rbox binary, to chroot into: no /proc, no /etc.
+struct EmptyRoot(std::path::PathBuf);
+
+impl EmptyRoot {
+    fn new(tag: &str) -> EmptyRoot {
+        let root = scratch(tag);
+        if std::fs::hard_link(rbox(), root.join("rbox")).is_err() {
+            std::fs::copy(rbox(), root.join("rbox")).unwrap();
+        }
+        EmptyRoot(root)
+    }
+
+    /// `rbox ARGS` chrooted there, inside `ns`.
+    fn run(&self, ns: &Ns, args: &[&str]) -> (i32, String, String) {
+        let root = self.0.to_str().unwrap();
+        let mut argv = vec!["chroot", root, "/rbox"];
+        argv.extend_from_slice(args);
+        res(&ns.run(&argv))
+    }
+}
+
+impl Drop for EmptyRoot {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The IPv6 table with its Ref column blanked: the kernel's reference count of a route
+/// is in the file but not in a route dump.
+fn without_ref(table: &str) -> String {
+    table
+        .lines()
+        .map(|l| {
+            let mut f: Vec<&str> = l.split_whitespace().collect();
+            if f.len() == 7 && f[0] != "Destination" {
+                f[4] = "-";
+            }
+            format!("{}\n", f.join(" "))
+        })
+        .collect()
+}
+
+#[test]
+fn route_lists_the_same_tables_without_proc() {
+    let Some(ns) = Ns::new() else { return };
+    ns.sh("ip addr add 10.1.2.3/24 dev v0 && ip link set v0 up && \
+         ip -6 addr add 2001:db8::5/64 dev v0 nodad && \
+         ip -6 addr add 2001:db8:77::1/64 dev lo && \
+         ip route add default via 10.1.2.1 metric 5 && \
+         ip route add 10.5.0.0/16 via 10.1.2.1 advmss 1360 window 1000 rtt 100ms && \
+         ip route add 10.6.0.1 dev v0 && \
+         ip route add unreachable 10.11.0.0/16 && ip route add prohibit 10.14.0.0/16 && \
+         ip route add blackhole 10.12.0.0/16 && \
+         ip route add 10.13.0.0/16 nexthop via 10.1.2.7 dev v0 nexthop via 10.1.2.8 dev v0 && \
+         ip route add local 10.20.0.1 dev v0 table main && \
+         ip route add 10.30.0.0/16 dev v0 table 100 && \
+         ip -6 route add 2001:db8:1::/48 dev v0 && \
+         ip -6 route add 2001:db8:2::/48 via fe80::1 dev v0 onlink && \
+         ip -6 route add unreachable 2001:db8:9::/48 && \
+         ip -6 route add 2001:db8:6::/48 nexthop via fe80::2 dev v0 nexthop via fe80::3 dev v0 && \
+         ip -6 route add 2001:db8:3::/48 dev v0 table 100");
+    let root = EmptyRoot::new("route-no-proc");
+    for args in [&["-n"][..], &["-e"], &["-ne"], &[]] {
+        let mut argv = vec!["route"];
+        argv.extend_from_slice(args);
+        let with_proc = res(&ns.rbox(&argv));
+        assert_eq!(with_proc.0, 0, "{with_proc:?}");
+        assert_eq!(root.run(&ns, &argv), with_proc, "route {args:?}");
+    }
+    let proc = res(&ns.rbox(&["route", "-ne"])).1;
+    assert!(
+        proc.contains(
+            "10.5.0.0        10.1.2.1        255.255.0.0     UG     1400 1000     100 v0\n"
+        ) && proc.contains(
+            "10.13.0.0       10.1.2.7        255.255.0.0     UG        0 0          0 v0\n"
+        ) && !proc.contains("10.30.0.0"),
+        "{proc}"
+    );
+    for args in [&["-A", "inet6", "-n"][..], &["-A", "inet6"]] {
+        let mut argv = vec!["route"];
+        argv.extend_from_slice(args);
+        let (status, out, err) = res(&ns.rbox(&argv));
+        assert_eq!((status, err.as_str()), (0, ""), "{out}");
+        let (status2, out2, err2) = root.run(&ns, &argv);
+        assert_eq!((status2, err2.as_str()), (0, ""), "{out2}");
+        assert_eq!(without_ref(&out2), without_ref(&out), "route {args:?}");
+        // Every table's lines, the null entries and the two next hops are there.
+        assert!(
+            out2.contains("2001:db8:6::/48                             fe80::3                                 UG    1024   1        0 v0      \n")
+                && out2.contains("2001:db8:2::/48                             fe80::1                                 UGH   1024   1        0 v0      \n")
+                && out2.contains("2001:db8:77::/64                            ::                                      !n    256    1        0 lo      \n")
+                && out2.matches("::/0                                        ::                                      !n    -1     1        0 lo").count() == 3,
+            "{out2}"
+        );
+    }
+}
+
+#[test]
+fn ifconfig_lists_the_same_without_proc() {
+    let Some(ns) = Ns::new() else { return };
+    ns.sh("ip addr add 10.1.2.3/24 dev v0 && ip link set v0 up && \
+         ip addr add 10.9.9.9/8 dev v0 label v0:1 && \
+         ip -6 addr add fd00::5/64 dev v0 nodad && \
+         ip -6 addr add 2001:db8::5/64 dev v0 nodad && \
+         ip -6 addr add 2001:db8::1/64 dev v0 nodad && \
+         ip -6 addr add ::10.0.0.1/96 dev v1 nodad");
+    let root = EmptyRoot::new("ifconfig-no-proc");
+    for args in [
+        &[][..],
+        &["-a"],
+        &["v0"],
+        &["v0:1"],
+        &["lo"],
+        &["v1"],
+        &["nosuch"],
+    ] {
+        let mut argv = vec!["ifconfig"];
+        argv.extend_from_slice(args);
+        // Nothing moves the counters between the two runs: v1, the peer, is down.
+        assert_eq!(
+            root.run(&ns, &argv),
+            res(&ns.rbox(&argv)),
+            "ifconfig {args:?}"
+        );
+    }
+    let all = root.run(&ns, &["ifconfig", "-a"]);
+    let names: Vec<&str> = all
+        .1
+        .lines()
+        .filter(|l| !l.starts_with(' ') && !l.is_empty())
+        .map(|l| l.split(' ').next().unwrap())
+        .collect();
+    assert_eq!(names, ["lo", "v0", "v0:1", "v1"]);
+    // An interface's IPv6 addresses in address order, whatever the file's hash order.
+    let v0 = root.run(&ns, &["ifconfig", "v0"]).1;
+    assert!(
+        v0.contains(
+            "          inet6 addr: 2001:db8::1/64 Scope:Global\n\
+             \x20         inet6 addr: 2001:db8::5/64 Scope:Global\n\
+             \x20         inet6 addr: fd00::5/64 Scope:Global\n"
+        ) && v0.contains("RX packets:0 errors:0 dropped:0 overruns:0 frame:0\n"),
+        "{v0}"
+    );
+    assert!(
+        root.run(&ns, &["ifconfig", "v1"])
+            .1
+            .contains("/96 Scope:Compat\n"),
+        "the compat scope comes from the address"
+    );
+}
+
+#[test]
+fn ifconfig_takes_an_address_family_word() {
+    let Some(ns) = Ns::new() else { return };
+    let ok = |args: &[&str]| {
+        let o = ns.rbox(args);
+        assert_eq!(res(&o), (0, String::new(), String::new()), "{args:?}");
+    };
+    ok(&[
+        "ifconfig",
+        "v1",
+        "inet",
+        "10.3.3.3",
+        "netmask",
+        "255.255.255.0",
+    ]);
+    ok(&["ifconfig", "v1", "inet6", "add", "fd00::2/64"]);
+    ok(&["ifconfig", "v1", "inet6", "fd00::3/64"]);
+    assert_eq!(
+        addrs(&ns, "v1"),
+        "v1    inet 10.3.3.3/24 brd 10.3.3.255 scope global v1\n\
+         v1    inet6 fd00::3/64 scope global\n\
+         v1    inet6 fd00::2/64 scope global\n"
+    );
+    ok(&["ifconfig", "v1", "inet6", "del", "fd00::2/64"]);
+    ok(&["ifconfig", "v1", "inet6", "del", "fd00::3/64"]);
+    assert!(!addrs(&ns, "v1").contains("inet6"), "{}", addrs(&ns, "v1"));
+    assert_eq!(
+        res(&ns.rbox(&["ifconfig", "v1", "inet6", "del", "fd00::2/64"])),
+        (
+            1,
+            String::new(),
+            "ifconfig: SIOCDIFADDR: Cannot assign requested address\n".into()
+        )
+    );
+    // With inet6 named, an IPv4-looking operand is no IPv6 address.
+    assert_eq!(
+        res(&ns.rbox(&["ifconfig", "v1", "inet6", "add", "10.0.0.1"])),
+        (
+            1,
+            String::new(),
+            "ifconfig: bad address '10.0.0.1'\n".into()
+        )
+    );
 }
