@@ -70,6 +70,17 @@ pub fn parse_if_inet6(text: &[u8]) -> Vec<Inet6Entry> {
     out
 }
 
+/// IPv6 text as `inet_ntop` writes it: Rust's form, but an IPv4-compatible address
+/// (upper 96 bits zero, not `::` or `::1`-like) ends in dotted numbers (`::10.0.0.1`).
+pub fn ntop6(a: Ipv6Addr) -> String {
+    let seg = a.segments();
+    if seg[..6].iter().all(|&x| x == 0) && seg[6] != 0 {
+        let o = a.octets();
+        return format!("::{}.{}.{}.{}", o[12], o[13], o[14], o[15]);
+    }
+    a.to_string()
+}
+
 /// BusyBox's name order: byte order, except that digit runs at the same place compare
 /// as numbers (`eth2` < `eth10`).
 pub fn name_cmp(a: &[u8], b: &[u8]) -> Ordering {
@@ -258,7 +269,11 @@ pub fn render(i: &Iface, inet6: &[Inet6Entry]) -> String {
             0x10 => "Host",
             _ => "Unknown",
         };
-        let _ = writeln!(s, "          inet6 addr: {addr}/{plen} Scope:{scope}");
+        let _ = writeln!(
+            s,
+            "          inet6 addr: {}/{plen} Scope:{scope}",
+            ntop6(*addr)
+        );
     }
     s.push_str("          ");
     if i.flags == 0 {
@@ -467,6 +482,16 @@ mod tests {
             "ppp0      Link encap:Ethernet  HWaddr 00:1A:2B:3C:4D:5E  \n\
              \x20         [NO FLAGS]  MTU:1492  Metric:1\n\n"
         );
+    }
+
+    #[test]
+    fn ipv6_text_like_inet_ntop() {
+        let t = |s: &str| ntop6(s.parse().unwrap());
+        assert_eq!(t("::a00:1"), "::10.0.0.1");
+        assert_eq!(t("::1"), "::1");
+        assert_eq!(t("::2"), "::2");
+        assert_eq!(t("::ffff:10.0.0.1"), "::ffff:10.0.0.1");
+        assert_eq!(t("2001:db8::1"), "2001:db8::1");
     }
 
     #[test]

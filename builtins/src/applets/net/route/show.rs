@@ -4,6 +4,7 @@
 use std::fmt::Write as _;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
+use crate::applets::net::ifconfig::show::ntop6;
 use crate::common::resolve;
 
 /// RTF_* flag bits and their letters, in the order they are printed.
@@ -181,11 +182,11 @@ pub fn ipv6(text: &str) -> String {
         ) else {
             continue;
         };
-        let dst = format!("{dst}/{plen}");
+        let dst = format!("{}/{plen}", ntop6(dst));
         let _ = writeln!(
             s,
             "{dst:<43} {:<39} {:<5} {:<6} {:<2} {:7} {:<8}",
-            gw.to_string(),
+            ntop6(gw),
             flag_letters(flags),
             metric as i32,
             refcnt as i32,
