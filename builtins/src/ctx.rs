@@ -403,4 +403,19 @@ impl<'a> Ctx<'a> {
     pub fn interrupted(&self) -> bool {
         (self.intr)()
     }
+
+    /// Sleeps `d` in steps of at most 100 ms; false when an interrupt cut it short.
+    pub fn pause(&self, d: std::time::Duration) -> bool {
+        let end = std::time::Instant::now() + d;
+        loop {
+            if self.interrupted() {
+                return false;
+            }
+            let left = end.saturating_duration_since(std::time::Instant::now());
+            if left.is_zero() {
+                return true;
+            }
+            std::thread::sleep(left.min(std::time::Duration::from_millis(100)));
+        }
+    }
 }

@@ -5,7 +5,7 @@
 //! directly with `-x`.
 
 use std::io::Read;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use super::command::{env_of, spawn_error};
 use super::ps::term;
@@ -135,7 +135,7 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
             return Ok(());
         }
         previous = Some(output);
-        if !pause(ctx, cfg.interval) {
+        if !ctx.pause(cfg.interval) {
             return Err(Error::silent(130));
         }
     }
@@ -158,21 +158,6 @@ fn capture(ctx: &mut Ctx<'_>, argv: &[Vec<u8>]) -> Result<(Vec<u8>, u8), Error> 
     let status = Child { pid }.wait()?;
     read?;
     Ok((output, status))
-}
-
-/// Sleeps `d` in short steps; false when interrupted.
-fn pause(ctx: &Ctx<'_>, d: Duration) -> bool {
-    let end = Instant::now() + d;
-    loop {
-        if (ctx.intr)() {
-            return false;
-        }
-        let left = end.saturating_duration_since(Instant::now());
-        if left.is_zero() {
-            return true;
-        }
-        std::thread::sleep(left.min(Duration::from_millis(100)));
-    }
 }
 
 /// The local time as `Tue Dec  1 21:28:08 2026`.

@@ -5,7 +5,7 @@
 pub mod frame;
 pub mod screen;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use frame::{Field, Sort, View};
 
@@ -192,24 +192,9 @@ fn batch(ctx: &mut Ctx<'_>, cfg: &Config) -> Result<(), Error> {
         if cfg.frames.is_some_and(|n| shown >= n) {
             return Ok(());
         }
-        if !pause(ctx, cfg.delay) {
+        if !ctx.pause(cfg.delay) {
             return Err(Error::silent(130));
         }
-    }
-}
-
-/// Sleeps `d` in short steps; false when interrupted.
-fn pause(ctx: &Ctx<'_>, d: Duration) -> bool {
-    let end = Instant::now() + d;
-    loop {
-        if (ctx.intr)() {
-            return false;
-        }
-        let left = end.saturating_duration_since(Instant::now());
-        if left.is_zero() {
-            return true;
-        }
-        std::thread::sleep(left.min(Duration::from_millis(100)));
     }
 }
 
