@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use super::util::{self, Codes, Db, t};
+use super::util::{self, Codes, Db, root_path, t};
 use crate::common::accountdb::{self, LoginDefs};
 use crate::common::crypt::{self, Method};
 use crate::prelude::*;
@@ -60,9 +60,7 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
                     "numeric argument",
                 )?)
             }
-            Arg::Short('R') | Arg::Long("root") => {
-                root = PathBuf::from(String::from_utf8_lossy(&opts.value()?).into_owned())
-            }
+            Arg::Short('R') | Arg::Long("root") => root = root_path(opts.value()?),
             other => return Err(opts.unexpected(&other)),
         }
     }

@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use super::util::{Codes, Db, b, t};
+use super::util::{Codes, Db, b, one_operand, root_path, t};
 use crate::common::accountdb::{self, LoginDefs};
 use crate::prelude::*;
 
@@ -55,21 +55,13 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
                 password = Some(p.value().map_err(|e| e.with_status(2))?)
             }
             Arg::Short('R') | Arg::Long("root") => {
-                root = PathBuf::from(
-                    String::from_utf8_lossy(&p.value().map_err(|e| e.with_status(2))?).into_owned(),
-                )
+                root = root_path(p.value().map_err(|e| e.with_status(2))?)
             }
             Arg::Value(v) => names.push(v),
             other => return Err(p.unexpected(&other).with_status(2)),
         }
     }
-    let name = match &names[..] {
-        [one] => one.clone(),
-        [] => return Err(Error::usage("missing GROUP").with_status(2)),
-        [_, extra, ..] => {
-            return Err(Error::usage(format!("extra operand '{}'", t(extra))).with_status(2));
-        }
-    };
+    let name = one_operand(&names, "GROUP")?;
     if non_unique && gid.is_none() {
         return Err(Error::usage("-o flag is only allowed with the -g flag").with_status(2));
     }

@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use super::util::{self, Codes, Db, t};
+use super::util::{self, Codes, Db, root_path, t};
 use crate::common::accountdb::{self, LoginDefs};
 use crate::common::crypt::{self, Method};
 use crate::prelude::*;
@@ -93,10 +93,7 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
             Arg::Short('s') | Arg::Long("stdin") => from_stdin = true,
             Arg::Short('q') | Arg::Long("quiet") => quiet = true,
             Arg::Short('R') | Arg::Long("root") => {
-                root = PathBuf::from(
-                    String::from_utf8_lossy(&opts.value().map_err(|e| e.with_status(E_USAGE))?)
-                        .into_owned(),
-                )
+                root = root_path(opts.value().map_err(|e| e.with_status(E_USAGE))?)
             }
             Arg::Value(v) => users.push(v),
             other => return Err(opts.unexpected(&other).with_status(E_USAGE)),

@@ -7,7 +7,7 @@
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
-use super::util::{self, Codes, Db, b, t};
+use super::util::{self, Codes, Db, b, root_path, t};
 use crate::common::accountdb::{self, LoginDefs};
 use crate::prelude::*;
 
@@ -140,9 +140,7 @@ fn parse(ctx: &Ctx<'_>) -> Result<Opts, Error> {
             Arg::Short('e') | Arg::Long("expiredate") => o.expire = Some(val(&mut p)?),
             Arg::Short('f') | Arg::Long("inactive") => o.inactive = Some(val(&mut p)?),
             Arg::Short('k') | Arg::Long("skel") => o.skel = Some(val(&mut p)?),
-            Arg::Short('R') | Arg::Long("root") => {
-                o.root = PathBuf::from(String::from_utf8_lossy(&val(&mut p)?).into_owned())
-            }
+            Arg::Short('R') | Arg::Long("root") => o.root = root_path(val(&mut p)?),
             Arg::Short('D') | Arg::Long("defaults") => o.defaults = true,
             Arg::Short('l') | Arg::Long("no-log-init") => {}
             Arg::Long("badname") => o.badname = true,

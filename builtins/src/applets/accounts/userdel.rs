@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::util::{self, Codes, Db, t};
+use super::util::{self, Codes, Db, one_operand, root_path, t};
 use crate::common::accountdb::{self, LoginDefs};
 use crate::prelude::*;
 
@@ -54,21 +54,13 @@ fn userdel(ctx: &mut Ctx<'_>) -> Result<(), Error> {
             Arg::Short('r') | Arg::Long("remove") => remove = true,
             Arg::Short('f') | Arg::Long("force") => force = true,
             Arg::Short('R') | Arg::Long("root") => {
-                root = PathBuf::from(
-                    String::from_utf8_lossy(&p.value().map_err(|e| e.with_status(2))?).into_owned(),
-                )
+                root = root_path(p.value().map_err(|e| e.with_status(2))?)
             }
             Arg::Value(v) => names.push(v),
             other => return Err(p.unexpected(&other).with_status(2)),
         }
     }
-    let name = match &names[..] {
-        [one] => one.clone(),
-        [] => return Err(Error::usage("missing LOGIN").with_status(2)),
-        [_, extra, ..] => {
-            return Err(Error::usage(format!("extra operand '{}'", t(extra))).with_status(2));
-        }
-    };
+    let name = one_operand(&names, "LOGIN")?;
     let mut db = Db::open(&root, CODES)?;
     let Some(pw) = db.user(&name) else {
         return Err(Error::msg(format!("user '{}' does not exist", t(&name))).with_status(6));

@@ -223,6 +223,22 @@ pub fn t(v: &[u8]) -> String {
     String::from_utf8_lossy(v).into_owned()
 }
 
+/// The directory a `-R/--root DIR` option names, byte for byte.
+pub fn root_path(v: Vec<u8>) -> PathBuf {
+    use std::os::unix::ffi::OsStringExt;
+    PathBuf::from(std::ffi::OsString::from_vec(v))
+}
+
+/// The one operand of a shadow-utils tool (`groupadd GROUP`, `userdel LOGIN`); usage
+/// errors (status 2) for none or more than one.
+pub fn one_operand(names: &[Vec<u8>], what: &str) -> Result<Vec<u8>, Error> {
+    match names {
+        [one] => Ok(one.clone()),
+        [] => Err(Error::usage(format!("missing {what}")).with_status(2)),
+        [_, extra, ..] => Err(Error::usage(format!("extra operand '{}'", t(extra))).with_status(2)),
+    }
+}
+
 /// A crypt method by any of the names the tools accept: `sha512`, `SHA512`, `sha-512`,
 /// `sha512crypt`, `6`, and so on for sha256 and md5.
 pub fn method_named(name: &[u8]) -> Option<Method> {
