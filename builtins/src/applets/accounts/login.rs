@@ -1,4 +1,4 @@
-//! `login`: ask for a user name (`login: `) and password (`Password: `, no echo) on the
+//! `login`: ask for a user name (`HOST login: `) and password (`Password: `, no echo) on the
 //! terminal, check them against passwd/shadow (three tries), then start the user's
 //! shell as a login (`-sh`): groups and ids switched, the terminal given to the user,
 //! HOME SHELL USER LOGNAME PATH set (TERM kept; everything with `-p`), the home entered.
@@ -50,7 +50,7 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
         let name = match user.take() {
             Some(u) => u,
             None => {
-                ctx.stdout.write_all(b"login: ")?;
+                ctx.stdout.write_all(&prompt())?;
                 ctx.stdout.flush()?;
                 match util::read_line(ctx)? {
                     Some(n) if !n.is_empty() => n,
@@ -116,4 +116,19 @@ fn main(ctx: &mut Ctx<'_>) -> Result<(), Error> {
     let argv = vec![session::shell_argv0(&acct.shell, true)];
     let _ = t;
     Err(session::exec_shell(&acct.shell, &argv, &env))
+}
+
+/// `HOST login: ` with the host name cut at its first dot, as BusyBox and util-linux
+/// prompt; a plain `login: ` when the name is empty.
+fn prompt() -> Vec<u8> {
+    let node = nix::sys::utsname::uname()
+        .map(|u| u.nodename().as_encoded_bytes().to_vec())
+        .unwrap_or_default();
+    let short = node.split(|&c| c == b'.').next().unwrap_or_default();
+    let mut p = short.to_vec();
+    if !p.is_empty() {
+        p.push(b' ');
+    }
+    p.extend_from_slice(b"login: ");
+    p
 }
