@@ -896,26 +896,11 @@ pub fn ulimit(sh: &mut Shell, args: &[Vec<u8>]) -> R {
     }
 }
 
-/// `wait [pid...]`: a trapped signal interrupts it (status 128+N after the trap runs).
-/// The index in `sh.jobs` of a job spec: `%N`, `%%`, `%+` or `%` (the current job, the
-/// last started), `%-` (the one before), `%?TEXT` (command containing TEXT), `%TEXT`
-/// (command starting with TEXT).
+/// The index in `sh.jobs` of a job spec (`%N %% %+ %- %?TEXT %TEXT`), resolved as `fg`
+/// and `jobs` resolve it (`jobs::resolve`): None when no job, or more than one, matches.
 pub fn job_index(sh: &Shell, spec: &[u8]) -> Option<usize> {
-    let rest = spec.strip_prefix(b"%")?;
-    let n = sh.jobs.len();
-    match rest {
-        b"" | b"%" | b"+" => n.checked_sub(1),
-        b"-" => n.checked_sub(2),
-        [b'?', text @ ..] => sh
-            .jobs
-            .iter()
-            .rposition(|j| j.text.windows(text.len().max(1)).any(|w| w == text)),
-        _ => match number(rest) {
-            Some(i) if i >= 1 => usize::try_from(i - 1).ok().filter(|&i| i < n),
-            Some(_) => None,
-            None => sh.jobs.iter().rposition(|j| j.text.starts_with(rest)),
-        },
-    }
+    let id = crate::sh::jobs::resolve(sh, Some(spec.strip_prefix(b"%")?)).ok()?;
+    sh.jobs.iter().position(|j| j.id == id)
 }
 
 /// `wait -n [id...]`: waits for the next of the jobs (those named, or all) to finish and
@@ -960,6 +945,7 @@ fn wait_next(sh: &mut Shell, ids: &[Vec<u8>]) -> R {
     }
 }
 
+/// `wait [pid...]`: a trapped signal interrupts it (status 128+N after the trap runs).
 pub fn wait(sh: &mut Shell, args: &[Vec<u8>]) -> R {
     if args.get(1).is_some_and(|a| a == b"-n") {
         return wait_next(sh, &args[2..]);
