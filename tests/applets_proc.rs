@@ -593,10 +593,12 @@ fn top_full_screen_gives_the_terminal_back_before_sigterm_ends_it() {
 #[test]
 fn ps_cuts_lines_to_the_terminal_unless_ww() {
     let long = "x".repeat(150);
+    // The shell waits in `read` on a pipe rather than in a child `sleep`, so killing it
+    // leaves no orphan behind.
     let kids = Children(vec![
         Command::new("/bin/sh")
-            .args(["-c", &format!("sleep 300; : {long}")])
-            .stdin(Stdio::null())
+            .args(["-c", &format!("read x; : {long}")])
+            .stdin(Stdio::piped())
             .spawn()
             .expect("start sh"),
     ]);
@@ -614,7 +616,7 @@ fn ps_cuts_lines_to_the_terminal_unless_ww() {
     let mut p = pty::Pty::spawn(rbox(), &["sh", "-c", &script], &env, &d);
     let screen = p.expect("three");
     assert_eq!(p.wait_exit(), Some(0));
-    let cut = format!("{pid:>5} /bin/sh -c sleep 300; : ");
+    let cut = format!("{pid:>5} /bin/sh -c read x; : ");
     let rows: Vec<&str> = screen.lines().collect();
     let one = rows.iter().position(|r| *r == "one").expect("one");
     let two = rows.iter().position(|r| *r == "two").expect("two");
