@@ -98,16 +98,8 @@ fn mkpasswd(ctx: &mut Ctx<'_>) -> Result<(), Error> {
             other => return Err(opts.unexpected(&other)),
         }
     }
-    if operands.len() > 2 {
-        return Err(Error::usage(format!(
-            "extra operand '{}'",
-            util::t(&operands[2])
-        )));
-    }
-    let mut operands = operands.into_iter();
-    let password = operands.next();
-    let salt = salt.or(operands.next());
-    let salt = match salt {
+    let (password, salt_operand) = password_and_salt(operands)?;
+    let salt = match salt.or(salt_operand) {
         Some(s) => {
             if let Some(&c) = s.iter().find(|&&c| !crypt::is_salt_char(c)) {
                 return Err(bare(
@@ -224,15 +216,8 @@ fn cryptpw(ctx: &mut Ctx<'_>) -> Result<(), Error> {
             other => return Err(opts.unexpected(&other)),
         }
     }
-    if operands.len() > 2 {
-        return Err(Error::usage(format!(
-            "extra operand '{}'",
-            util::t(&operands[2])
-        )));
-    }
-    let mut operands = operands.into_iter();
-    let password = operands.next();
-    let salt = match salt.or(operands.next()) {
+    let (password, salt_operand) = password_and_salt(operands)?;
+    let salt = match salt.or(salt_operand) {
         Some(s) => s,
         None => crypt::random_salt(method.salt_len()).map_err(|e| Error::io(b"getrandom", &e))?,
     };
@@ -248,6 +233,15 @@ fn cryptpw(ctx: &mut Ctx<'_>) -> Result<(), Error> {
     ctx.stdout.write_all(&hash)?;
     ctx.stdout.write_all(b"\n")?;
     Ok(())
+}
+
+/// The `[PASSWORD [SALT]]` operands both tools take; a third is a usage error.
+fn password_and_salt(operands: Vec<Vec<u8>>) -> Result<(Option<Vec<u8>>, Option<Vec<u8>>), Error> {
+    if let Some(extra) = operands.get(2) {
+        return Err(Error::usage(format!("extra operand '{}'", util::t(extra))));
+    }
+    let mut operands = operands.into_iter();
+    Ok((operands.next(), operands.next()))
 }
 
 #[cfg(test)]
