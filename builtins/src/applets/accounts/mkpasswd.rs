@@ -235,8 +235,11 @@ fn cryptpw(ctx: &mut Ctx<'_>) -> Result<(), Error> {
     Ok(())
 }
 
+/// A password and a salt, each given or not.
+type PasswordAndSalt = (Option<Vec<u8>>, Option<Vec<u8>>);
+
 /// The `[PASSWORD [SALT]]` operands both tools take; a third is a usage error.
-fn password_and_salt(operands: Vec<Vec<u8>>) -> Result<(Option<Vec<u8>>, Option<Vec<u8>>), Error> {
+fn password_and_salt(operands: Vec<Vec<u8>>) -> Result<PasswordAndSalt, Error> {
     if let Some(extra) = operands.get(2) {
         return Err(Error::usage(format!("extra operand '{}'", util::t(extra))));
     }
